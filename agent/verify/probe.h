@@ -1,0 +1,31 @@
+// Outside vantage points. `dcv-agent probe serve` runs a small HTTP service on another
+// machine (or, in tests, another network namespace); `verify --probe URL` sends it the
+// fetch specs and gets CheckResults back. Requests are authenticated with HMAC-SHA256
+// over method, path, timestamp, nonce and body when a key is configured.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "agent/core/result.h"
+#include "agent/verify/check_result.h"
+
+namespace dcv {
+
+struct ProbeServeOptions {
+  std::string listen;        // "ADDR:PORT", "[v6]:PORT"
+  std::string key;           // shared key (empty: unauthenticated, for tests and demos)
+  int max_concurrent = 16;   // requests handled at once
+};
+
+/// Runs until SIGINT/SIGTERM. Returns an Error if it cannot listen.
+Result<void> ServeProbe(const ProbeServeOptions& options);
+
+/// Asks every probe at once for every spec; results carry vantage = the probe URL. A
+/// probe that cannot be reached yields one result per spec with `error` set.
+std::vector<CheckResult> QueryProbes(const std::vector<std::string>& probe_urls,
+                                     const std::string& key,
+                                     const std::vector<FetchSpec>& specs,
+                                     const FetchRules& rules);
+
+}  // namespace dcv

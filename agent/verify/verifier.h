@@ -1,0 +1,16 @@
+// The CA-like HTTP verifier: fetches validation URLs the way a CA's validation authority
+// does (libcurl, our own redirect handling with the CA's rules, one address family per
+// fetch, certificate not verified), all concurrently.
+#pragma once
+
+#include <vector>
+
+#include "agent/verify/check_result.h"
+
+namespace dcv {
+
+/// Fetches every spec at once; the results are in the order of `specs`, each with
+/// vantage "local". The wall time is about that of the slowest single fetch.
+std::vector<CheckResult> FetchAll(const std::vector<FetchSpec>& specs, const FetchRules& rules);
+
+}  // namespace dcv
