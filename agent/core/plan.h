@@ -49,6 +49,14 @@ struct EditFile {
   std::string diff;  // unified diff shown in plans and dry runs
 };
 
+/// Remove a file the agent (or the CA's instructions) put there. Guarded: when
+/// `expected_content` is set and the file holds something else, it is left alone. Undo
+/// restores it.
+struct RemoveFile {
+  std::string path;
+  std::optional<std::string> expected_content;
+};
+
 /// Test a service's configuration, then reload it. On rollback the executor runs the
 /// test and reload again after the files are restored.
 struct Reload {
@@ -57,7 +65,7 @@ struct Reload {
   Argv reload_argv;     // {"nginx", "-s", "reload"}
 };
 
-using StepAction = std::variant<RunCommand, WriteFile, EditFile, Reload>;
+using StepAction = std::variant<RunCommand, WriteFile, EditFile, RemoveFile, Reload>;
 
 struct Step {
   std::string id;           // stable within a plan: "nftables.accept.inet-filter-input"
@@ -66,7 +74,7 @@ struct Step {
   StepAction action;
 };
 
-/// "run" | "write" | "edit" | "reload" (the JSON `kind`).
+/// "run" | "write" | "edit" | "remove" | "reload" (the JSON `kind`).
 const char* StepKind(const StepAction& action);
 
 struct Plan {
