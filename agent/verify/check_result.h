@@ -2,6 +2,7 @@
 // from one vantage point (this host or an outside probe). The JSON `checks` entries.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -9,7 +10,8 @@
 namespace dcv {
 
 enum class Family { kIpv4, kIpv6 };
-const char* FamilyName(Family family);  // "ipv4" | "ipv6"
+/// "ipv4" | "ipv6".
+const char* FamilyName(Family family);
 
 /// One URL the CA will fetch, pinned to one address family.
 struct FetchSpec {
@@ -25,7 +27,10 @@ struct FetchRules {
   std::size_t max_body_bytes = 128;     // ACME: body >= 128 bytes is a failure
   bool require_exact_200 = true;        // false: any 2xx (BR file method)
   long connect_timeout_ms = 10000;      // Boulder's single dial timeout
-  long total_timeout_ms = 20000;
+  long total_timeout_ms = 20000;         // per spec, all redirect hops together
+  /// Ports a URL may name (explicitly or by its scheme's default); the CA allows 80 and
+  /// 443 only. Tests add their ephemeral ports; a probe server uses its own list.
+  std::vector<int> allowed_ports = {80, 443};
 };
 
 struct CheckResult {
