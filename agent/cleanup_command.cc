@@ -1,1 +1,64 @@
-// placeholder: being written
+// `dcv-agent cleanup`: after issuance, removes what `fix` added for the target (the
+// validation file, the web server's location block). It is journaled like a fix, so it
+// too can be rolled back.
+#include "agent/cli_options.h"
+#include "agent/commands.h"
+#include "agent/core/journal.h"
+#include "agent/pipeline.h"
+#include "agent/recovery.h"
+#include "agent/report.h"
+#include "agent/target_input.h"
+
+namespace dcv {
+namespace {
+
+int RunCleanup(const TargetOptions& target_options, const OutputOptions& output, bool dry_run) {
+  Result<Target> target = BuildTarget(target_options, false);
+  if (!target) return ReportUsageError(target.error());
+  SystemProcessRunner runner;
+  Report report{"cleanup", NewRunId(), *target};
+  report.dry_run = dry_run;
+  std::optional<Journal> journal;
+  if (!dry_run) {
+    Result<Journal> opened = OpenJournalAndRecover(target_options.state_dir, runner);
+    if (!opened) return ReportInternalError(opened.error());
+    journal.emplace(std::move(*opened));
+  }
+  Facts facts = GatherFacts(runner, report.run_id);
+  PlanOutcome outcome = MakeCleanupPlan(*target, facts);
+  report.plan = outcome.plan;
+  report.errors = facts.errors;
+  report.errors.insert(report.errors.end(), outcome.refusals.begin(), outcome.refusals.end());
+  if (!dry_run && outcome.refusals.empty()) {
+    JournaledExecutor executor(runner, *journal, report.run_id, "cleanup");
+    if (Result<void> applied = executor.Apply(report.plan); !applied) {
+      report.errors.push_back(applied.error().message);
+      PrintReport(report, output.json, output.quiet);
+      return kExitRolledBack;
+    }
+    report.applied = !report.plan.empty();
+  }
+  report.ready = report.errors.empty();
+  PrintReport(report, output.json, output.quiet);
+  return report.ready ? kExitReady : kExitNotReady;
+}
+
+}  // namespace
+
+void SetupCleanupCommand(CLI::App& app, CommandFn& run) {
+  auto* command = app.add_subcommand("cleanup", "After issuance: remove the validation file and what fix added");
+  auto target = std::make_shared<TargetOptions>();
+  auto output = std::make_shared<OutputOptions>();
+  auto dry_run = std::make_shared<bool>(false);
+  AddTargetOptions(*command, *target);
+  AddOutputOptions(*command, *output);
+  command->add_flag("--dry-run", *dry_run, "Print the plan; change nothing");
+  command->callback([&run, target, output, dry_run] {
+    run = [target, output, dry_run] {
+      ConfigureLogging(*output);
+      return RunCleanup(*target, *output, *dry_run);
+    };
+  });
+}
+
+}  // namespace dcv

@@ -1,1 +1,191 @@
-// placeholder: being written
+// The phase functions. GatherFacts asks each remediator of the registry whether its
+// component is in use; Diagnose and the planners then talk only to those. The Verify
+// phase builds the CA's URL list (every domain, http and https for the file method,
+// each pinned to IPv4 and IPv6) and turns what the network showed into findings that
+// configuration alone cannot reveal.
+#include "agent/pipeline.h"
+
+#include <algorithm>
+
+#include <spdlog/spdlog.h>
+
+#include "agent/verify/probe.h"
+#include "agent/verify/verifier.h"
+#include "remediators/registry.h"
+#include "remediators/webroot/validation_file.h"
+
+namespace dcv {
+namespace {
+
+bool HasFinding(const Diagnosis& diagnosis, FindingCode code, const std::string& domain) {
+  return std::any_of(diagnosis.findings.begin(), diagnosis.findings.end(), [&](const Finding& f) {
+    return f.code == code && (f.domain == domain || f.domain.empty());
+  });
+}
+
+bool IsHttps(const std::string& url) { return url.rfind("https://", 0) == 0; }
+
+// The check for the same URL and vantage in the other address family.
+const CheckResult* Sibling(const std::vector<CheckResult>& checks, const CheckResult& check) {
+  for (const CheckResult& other : checks) {
+    if (other.url == check.url && other.vantage == check.vantage && other.family != check.family) return &other;
+  }
+  return nullptr;
+}
+
+// The http check for the same domain, family and vantage as an https check.
+const CheckResult* HttpTwin(const std::vector<CheckResult>& checks, const CheckResult& check) {
+  const std::string http_url = "http://" + check.url.substr(std::string("https://").size());
+  for (const CheckResult& other : checks) {
+    if (other.url == http_url && other.vantage == check.vantage && other.family == check.family) return &other;
+  }
+  return nullptr;
+}
+
+FindingCode CodeForFailure(const CheckResult& check, bool local_vantage, const Diagnosis& diagnosis,
+                           const std::string& domain) {
+  if (check.connect_failed) {
+    if (local_vantage) return FindingCode::kNoListener;
+    return HasFinding(diagnosis, FindingCode::kPortClosedFirewall, domain) ? FindingCode::kPortClosedFirewall
+                                                                           : FindingCode::kPortBlockedUpstream;
+  }
+  if (check.status >= 300 && check.status < 400) {
+    return check.error ? FindingCode::kRedirectBadTarget : FindingCode::kRedirectOnPath;
+  }
+  if (check.status == 401 || check.status == 403) return FindingCode::kDeniedOnPath;
+  if (check.status == 404 || check.status == 410) return FindingCode::kFileMissing;
+  if (check.status >= 200 && check.status < 300) return FindingCode::kFileContentMismatch;
+  if (check.error && check.redirects.size() > 0) return FindingCode::kRedirectBadTarget;
+  return FindingCode::kHttpError;
+}
+
+std::string Evidence(const CheckResult& check) {
+  std::string text = check.family + " from " + check.vantage + ": ";
+  if (check.status) text += "HTTP " + std::to_string(check.status);
+  if (check.location) text += " Location: " + *check.location;
+  if (check.error) text += (check.status ? "; " : "") + *check.error;
+  else if (check.status >= 200 && check.status < 300 && !check.content_match) text += "; body '" + check.body + "'";
+  return text;
+}
+
+}  // namespace
+
+Facts GatherFacts(ProcessRunner& runner, const std::string& run_id) {
+  Facts facts{Host{runner, ReadOsRelease(), {}, run_id}, {}, {}};
+  if (Result<std::vector<Listener>> listeners = ReadListeners()) facts.host.listeners = *listeners;
+  for (std::unique_ptr<Remediator>& remediator : MakeRemediators()) {
+    Result<bool> in_use = remediator->Detect(facts.host);
+    if (!in_use) {
+      spdlog::warn("{}: {}", remediator->id(), in_use.error().message);
+      facts.errors.push_back(std::string(remediator->id()) + ": " + in_use.error().message);
+      continue;
+    }
+    spdlog::debug("{}: {}", remediator->id(), *in_use ? "in use" : "not in use");
+    if (*in_use) facts.active.push_back(std::move(remediator));
+  }
+  return facts;
+}
+
+Diagnosis Diagnose(const Target& target, Facts& facts) {
+  Diagnosis diagnosis;
+  for (const std::string& domain : target.domains) {
+    if (domain.rfind("*.", 0) == 0 && target.method != Method::kDns) {
+      diagnosis.findings.push_back({FindingCode::kWildcardNeedsDns, Severity::kError, domain, "",
+                                    "a wildcard name cannot be validated by fetching a file",
+                                    "use --method dns for " + domain, "", false});
+    }
+  }
+  for (const auto& remediator : facts.active) remediator->Diagnose(target, facts.host, diagnosis);
+  return diagnosis;
+}
+
+PlanOutcome MakeFixPlan(const Target& target, Facts& facts, const Diagnosis& diagnosis) {
+  PlanOutcome outcome;
+  if (HasFinding(diagnosis, FindingCode::kWildcardNeedsDns, "")) {
+    outcome.refusals.push_back("a wildcard name needs the dns method; nothing planned");
+    return outcome;
+  }
+  for (const auto& remediator : facts.active) {
+    if (Result<void> planned = remediator->PlanFix(target, facts.host, diagnosis, outcome.plan); !planned) {
+      outcome.refusals.push_back(std::string(remediator->id()) + ": " + planned.error().message);
+    }
+  }
+  return outcome;
+}
+
+PlanOutcome MakeCleanupPlan(const Target& target, Facts& facts) {
+  PlanOutcome outcome;
+  for (const auto& remediator : facts.active) {
+    if (Result<void> planned = remediator->PlanCleanup(target, facts.host, outcome.plan); !planned) {
+      outcome.refusals.push_back(std::string(remediator->id()) + ": " + planned.error().message);
+    }
+  }
+  return outcome;
+}
+
+std::vector<FetchSpec> ValidationSpecs(const Target& target) {
+  std::vector<std::string> schemes = {"http"};
+  if (target.method == Method::kFile) schemes.push_back("https");
+  std::vector<FetchSpec> specs;
+  for (const std::string& domain : target.domains) {
+    if (domain.rfind("*.", 0) == 0) continue;
+    for (const std::string& scheme : schemes) {
+      for (Family family : {Family::kIpv4, Family::kIpv6}) {
+        specs.push_back({scheme + "://" + domain + target.UrlPath(), family, target.content});
+      }
+    }
+  }
+  return specs;
+}
+
+FetchRules RulesFor(const Target& target) {
+  FetchRules rules;
+  if (target.method == Method::kFile) {
+    rules.require_exact_200 = false;  // BR 3.2.2.4.18: any 2xx
+    rules.max_body_bytes = kMaxContentBytes + 1024;
+  }
+  return rules;
+}
+
+std::vector<CheckResult> RunChecks(const Target& target, const std::string& probe_key) {
+  const std::vector<FetchSpec> specs = ValidationSpecs(target);
+  if (target.probes.empty()) return FetchAll(specs, RulesFor(target));
+  return QueryProbes(target.probes, probe_key, specs, RulesFor(target));
+}
+
+void AssessChecks(const Target& target, const std::vector<CheckResult>& checks, Diagnosis& diagnosis) {
+  const bool local = target.probes.empty();
+  if (local && !checks.empty()) {
+    diagnosis.findings.push_back({FindingCode::kLocalVantageOnly, Severity::kWarning, "", "",
+                                  "every URL was fetched from this host, over its own loopback path",
+                                  "pass --probe URL of a `dcv-agent probe serve` outside this network", "", false});
+  }
+  for (const std::string& domain : target.domains) {
+    for (const CheckResult& check : checks) {
+      if (check.ok() || check.no_address) continue;
+      if (check.url.find("://" + domain + "/") == std::string::npos) continue;
+      FindingCode code = CodeForFailure(check, local, diagnosis, domain);
+      Severity severity = Severity::kError;
+      const CheckResult* twin = IsHttps(check.url) ? HttpTwin(checks, check) : nullptr;
+      const CheckResult* sibling = Sibling(checks, check);
+      if (twin && twin->ok()) {
+        code = FindingCode::kHttpsNotServing;  // the CA can still use http
+        severity = Severity::kWarning;
+      } else if (check.family == "ipv6" && sibling && sibling->ok()) {
+        code = FindingCode::kIpv6Broken;  // Boulder falls back to IPv4 only on a connect failure
+        severity = check.connect_failed ? Severity::kWarning : Severity::kError;
+      }
+      if (HasFinding(diagnosis, code, domain)) continue;
+      diagnosis.findings.push_back({code, severity, domain, check.url, Evidence(check),
+                                    "see the evidence; the CA will see the same from " + check.vantage, "",
+                                    false});
+    }
+  }
+}
+
+bool IsReady(const Diagnosis& diagnosis) {
+  return std::none_of(diagnosis.findings.begin(), diagnosis.findings.end(),
+                      [](const Finding& f) { return f.severity == Severity::kError; });
+}
+
+}  // namespace dcv

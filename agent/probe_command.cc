@@ -1,1 +1,53 @@
-// placeholder: being written
+// `dcv-agent probe serve`: runs this machine as an outside vantage point for another
+// host's `verify --probe`. It fetches only what authenticated callers ask, with the same
+// CA rules as the local verifier.
+#include "agent/cli_options.h"
+#include "agent/commands.h"
+#include "agent/recovery.h"
+#include "agent/target_input.h"
+#include "agent/verify/probe.h"
+
+namespace dcv {
+namespace {
+
+struct ProbeOptions {
+  std::string listen;
+  std::string key_file;
+  int max_concurrent = 16;
+};
+
+int RunProbeServe(const ProbeOptions& options) {
+  ProbeServeOptions serve;
+  serve.listen = options.listen;
+  serve.max_concurrent = options.max_concurrent;
+  if (!options.key_file.empty()) {
+    Result<std::string> key = ReadProbeKey(options.key_file);
+    if (!key) return ReportUsageError(MakeError("invalid --key-file: " + key.error().message));
+    serve.key = *key;
+  }
+  if (Result<void> served = ServeProbe(serve); !served) return ReportUsageError(served.error());
+  return kExitReady;
+}
+
+}  // namespace
+
+void SetupProbeCommand(CLI::App& app, CommandFn& run) {
+  auto* probe = app.add_subcommand("probe", "Outside vantage point for verify --probe");
+  probe->require_subcommand(1);
+  auto* serve = probe->add_subcommand("serve", "Answer authenticated fetch requests");
+  auto options = std::make_shared<ProbeOptions>();
+  auto output = std::make_shared<OutputOptions>();
+  serve->add_option("--listen", options->listen, "ADDR:PORT to listen on ([v6]:PORT for IPv6)")->required();
+  serve->add_option("--key-file", options->key_file, "Shared key; requests must be signed with it");
+  serve->add_option("--max-concurrent", options->max_concurrent, "Requests handled at once")
+      ->check(CLI::Range(1, 256))->capture_default_str();
+  serve->add_flag("-v,--verbose", output->verbose, "More log output on stderr (repeatable)");
+  serve->callback([&run, options, output] {
+    run = [options, output] {
+      ConfigureLogging(*output);
+      return RunProbeServe(*options);
+    };
+  });
+}
+
+}  // namespace dcv

@@ -1,1 +1,43 @@
-// placeholder: being written
+// `dcv-agent verify`: fetches every URL the CA will fetch, from each --probe (or from this
+// host, labelled a possible false positive) and reports per URL, family and vantage.
+// It reads no configuration: it is the outside view alone.
+#include "agent/cli_options.h"
+#include "agent/commands.h"
+#include "agent/core/journal.h"
+#include "agent/pipeline.h"
+#include "agent/report.h"
+#include "agent/target_input.h"
+
+namespace dcv {
+namespace {
+
+int RunVerify(const TargetOptions& target_options, const OutputOptions& output) {
+  Result<Target> target = BuildTarget(target_options, true);
+  if (!target) return ReportUsageError(target.error());
+  Result<std::string> key = ReadKeyIfAny(target_options);
+  if (!key) return ReportUsageError(key.error());
+  Report report{"verify", NewRunId(), *target};
+  report.checks = RunChecks(*target, *key);
+  AssessChecks(*target, report.checks, report.diagnosis);
+  report.ready = IsReady(report.diagnosis);
+  PrintReport(report, output.json, output.quiet);
+  return report.ready ? kExitReady : kExitNotReady;
+}
+
+}  // namespace
+
+void SetupVerifyCommand(CLI::App& app, CommandFn& run) {
+  auto* command = app.add_subcommand("verify", "Fetch the validation URLs as the CA will, from outside");
+  auto target = std::make_shared<TargetOptions>();
+  auto output = std::make_shared<OutputOptions>();
+  AddTargetOptions(*command, *target);
+  AddOutputOptions(*command, *output);
+  command->callback([&run, target, output] {
+    run = [target, output] {
+      ConfigureLogging(*output);
+      return RunVerify(*target, *output);
+    };
+  });
+}
+
+}  // namespace dcv

@@ -1,1 +1,17 @@
-// placeholder: being written
+// The one place that names every remediator (no static self-registration: a reader sees
+// here everything the agent can change, in the order it changes it).
+#include "remediators/registry.h"
+
+#include "remediators/firewall/nftables/nftables_remediator.h"
+#include "remediators/webserver/nginx/nginx_remediator.h"
+
+namespace dcv {
+
+std::vector<std::unique_ptr<Remediator>> MakeRemediators() {
+  std::vector<std::unique_ptr<Remediator>> list;
+  list.push_back(std::make_unique<NftablesRemediator>());
+  list.push_back(std::make_unique<NginxRemediator>());
+  return list;
+}
+
+}  // namespace dcv

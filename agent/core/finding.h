@@ -33,6 +33,7 @@ enum class FindingCode {
   kSensitiveName,
   kConfigInvalid,    // the web server's configuration already fails its own test
   kLocalVantageOnly, // verification ran from this host only: may be a false positive
+  kHttpError,        // the validation URL answers another error status (5xx, ...)
 };
 
 struct FindingCodeInfo {
@@ -55,6 +56,7 @@ struct Finding {
   std::string remedy;    // what fixes it (the plan does it when it can)
   std::string source;    // "file:line" or "nft inet filter input handle 4"
   bool fixable = true;   // a remediator will plan a fix for it
+  bool fixed = false;    // set by `fix`: diagnosed before the fix, gone after it
 };
 
 }  // namespace dcv

@@ -38,6 +38,8 @@ const std::vector<FindingCodeInfo>& AllFindingCodes() {
        "the web server's configuration already fails its own test"},
       {FindingCode::kLocalVantageOnly, "LOCAL_VANTAGE_ONLY",
        "checked from this host only: may be a false positive"},
+      {FindingCode::kHttpError, "HTTP_ERROR",
+       "the validation URL answers an error status other than 401/403/404"},
   };
   return kCodes;
 }

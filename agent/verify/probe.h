@@ -4,6 +4,7 @@
 // over method, path, timestamp, nonce and body when a key is configured.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -16,10 +17,19 @@ struct ProbeServeOptions {
   std::string listen;        // "ADDR:PORT", "[v6]:PORT"
   std::string key;           // shared key (empty: unauthenticated, for tests and demos)
   int max_concurrent = 16;   // requests handled at once
+  /// Ports a requested URL (and every redirect) may use. The probe's own list: a client
+  /// cannot widen it. Tests add their ephemeral ports.
+  std::vector<int> allowed_ports = {80, 443};
+  std::size_t max_request_bytes = 64 * 1024;  // larger request bodies get 413
+  std::size_t max_specs = 64;                 // more specs in one request get 400
 };
 
 /// Runs until SIGINT/SIGTERM. Returns an Error if it cannot listen.
 Result<void> ServeProbe(const ProbeServeOptions& options);
+
+/// The shared key from a key file: its first line, trimmed. An Error naming the path
+/// when the file is unreadable or that line is empty.
+Result<std::string> ReadProbeKey(const std::string& path);
 
 /// Asks every probe at once for every spec; results carry vantage = the probe URL. A
 /// probe that cannot be reached yields one result per spec with `error` set.
