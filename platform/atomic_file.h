@@ -30,7 +30,7 @@ Result<void> WriteFileAtomic(const std::string& path, const std::string& content
                              uid_t uid, gid_t gid);
 
 /// Removes a file (not a directory, not through a symlinked parent) and fsyncs its directory.
-Result<void> RemoveFile(const std::string& path);
+Result<void> UnlinkFile(const std::string& path);
 
 /// Creates the missing directories of `dir` (mode 0755) and returns those it created,
 /// outermost first. Refuses if an existing component is a symlink or not a directory.

@@ -112,7 +112,7 @@ Result<void> JournaledExecutor::ApplyEdit(std::size_t index, const Step& step, c
   }
   Result<std::string> saved = journal_.SaveBackup(index, before->content);
   if (!saved) return saved.error();
-  if (auto announced = Announce(index, step, {RestoreRecord(path, *saved, *before)}); !announced) {
+  if (auto announced = Announce(index, step, nlohmann::json::array({RestoreRecord(path, *saved, *before)})); !announced) {
     return announced;
   }
   return WriteFileAtomic(path, edit.content, before->mode, before->uid, before->gid);
@@ -128,10 +128,10 @@ Result<void> JournaledExecutor::ApplyRemove(std::size_t index, const Step& step,
   }
   Result<std::string> saved = journal_.SaveBackup(index, before->content);
   if (!saved) return saved.error();
-  if (auto announced = Announce(index, step, {RestoreRecord(remove.path, *saved, *before)}); !announced) {
+  if (auto announced = Announce(index, step, nlohmann::json::array({RestoreRecord(remove.path, *saved, *before)})); !announced) {
     return announced;
   }
-  return RemoveFile(remove.path);
+  return UnlinkFile(remove.path);
 }
 
 Result<void> JournaledExecutor::ApplyRun(std::size_t index, const Step& step, const RunCommand& run) {
@@ -147,8 +147,9 @@ Result<void> JournaledExecutor::ApplyRun(std::size_t index, const Step& step, co
 }
 
 Result<void> JournaledExecutor::ApplyReload(std::size_t index, const Step& step, const Reload& reload) {
-  nlohmann::json undo = {{{"action", "reload"}, {"service", reload.service},
-                          {"test", reload.test_argv}, {"reload", reload.reload_argv}}};
+  nlohmann::json undo = nlohmann::json::array();
+  undo.push_back({{"action", "reload"}, {"service", reload.service},
+                  {"test", reload.test_argv}, {"reload", reload.reload_argv}});
   if (auto announced = Announce(index, step, undo); !announced) return announced;
   if (auto tested = RunChecked(reload.test_argv); !tested) {
     return MakeError(reload.service + " configuration test failed: " + tested.error().message);

@@ -11,8 +11,17 @@
 
 namespace dcv {
 
-struct Error {
+/// Built only by MakeError: an Error that a std::string could construct would make
+/// Result<std::string> ambiguous (C++20 aggregates are constructible from parentheses).
+class Error {
+ public:
+  Error() = default;  // result<T, E>::error() needs it
   std::string message;
+
+ private:
+  struct Tag {};
+  Error(Tag, std::string text) : message(std::move(text)) {}
+  friend Error MakeError(std::string message);
 };
 
 // boost::system::result calls this (found by ADL) when value() is taken from an error.
@@ -24,6 +33,6 @@ struct Error {
 template <class T>
 using Result = boost::system::result<T, Error>;
 
-inline Error MakeError(std::string message) { return Error{std::move(message)}; }
+inline Error MakeError(std::string message) { return Error(Error::Tag{}, std::move(message)); }
 
 }  // namespace dcv

@@ -51,7 +51,7 @@ Result<void> UndoRun(const nlohmann::json& action, bool step_done, ProcessRunner
 
 Result<void> UndoRestore(const nlohmann::json& action, const std::string& run_id, Journal& journal) {
   const std::string path = action.at("path");
-  if (action.at("backup").is_null()) return RemoveFile(path);
+  if (action.at("backup").is_null()) return UnlinkFile(path);
   Result<std::string> content = journal.ReadBackup(run_id, action.at("backup"));
   if (!content) return content.error();
   return WriteFileAtomic(path, *content, action.at("mode").get<mode_t>(), action.at("uid").get<uid_t>(),

@@ -143,7 +143,7 @@ Result<std::string> ReadProbeKey(const std::string& path) {
   std::size_t begin = line.find_first_not_of(" \t\r\n");
   std::size_t end = line.find_last_not_of(" \t\r\n");
   if (begin == std::string::npos) return MakeError("the probe key file " + path + " is empty");
-  return line.substr(begin, end - begin + 1);
+  return Result<std::string>(boost::system::in_place_value, line.substr(begin, end - begin + 1));
 }
 
 }  // namespace dcv

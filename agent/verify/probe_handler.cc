@@ -85,12 +85,17 @@ ProbeReply ProbeRequestHandler::ResultsReply(const std::vector<CheckResult>& res
   json list = json::array();
   for (const CheckResult& result : results) list.push_back(CheckResultToJson(result));
   // A fetched body may hold any bytes: invalid UTF-8 is replaced rather than thrown on.
-  return {200, json{{"results", std::move(list)}}.dump(-1, ' ', false,
-                                                      json::error_handler_t::replace)};
+  ProbeReply reply;
+  reply.body = json{{"results", std::move(list)}}.dump(-1, ' ', false,
+                                                      json::error_handler_t::replace);
+  return reply;
 }
 
 ProbeReply ProbeRequestHandler::ErrorReply(int status, const std::string& message) {
-  return {status, json{{"error", message}}.dump(-1, ' ', false, json::error_handler_t::replace)};
+  ProbeReply reply;
+  reply.status = status;
+  reply.body = json{{"error", message}}.dump(-1, ' ', false, json::error_handler_t::replace);
+  return reply;
 }
 
 }  // namespace dcv

@@ -90,7 +90,8 @@ Result<std::string> ResolveLocation(const std::string& base_url, const std::stri
     return MakeError("invalid redirect target \"" + location + "\": " +
                      curl_url_strerror(code));
   }
-  return GetPart(handle.get(), CURLUPART_URL);
+  // Error is constructible from a string too, so say which alternative this is.
+  return Result<std::string>(boost::system::in_place_value, GetPart(handle.get(), CURLUPART_URL));
 }
 
 Result<UrlParts> CheckFetchable(const std::string& url, const FetchRules& rules) {

@@ -116,7 +116,7 @@ Result<void> WriteFileAtomic(const std::string& path, const std::string& content
   return {};
 }
 
-Result<void> RemoveFile(const std::string& path) {
+Result<void> UnlinkFile(const std::string& path) {
   const std::string dir = ParentOf(path);
   const std::string base = std::filesystem::path(path).filename().string();
   Fd dirfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));

@@ -84,6 +84,7 @@ e2e_srv /bin/bash -euc '
   cp -a "/etc/nginx/sites-available/$H" "$D/site.orig"; cp -a /etc/nftables.conf "$D/nftables.orig"
   nft insert rule inet filter input tcp dport 80 accept comment "\"dcv-agent\""
   { echo "#!/usr/sbin/nft -f"; echo; echo "flush ruleset"; echo; nft list ruleset; } > /etc/nftables.conf.new
+  chmod --reference=/etc/nftables.conf /etc/nftables.conf.new
   nft -c -f /etc/nftables.conf.new && mv /etc/nftables.conf.new /etc/nftables.conf
   mkdir -p /var/www/dcv-agent/.well-known/pki-validation
   printf "%s" "$C" > "/var/www/dcv-agent/.well-known/pki-validation/$T"

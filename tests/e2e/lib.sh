@@ -39,6 +39,7 @@
 #   E2E_KEEP=1      keep $E2E_DIR after the run (the overlay upper dirs show every write)
 #   E2E_VERBOSE=1   print the agent's stdout/stderr after every run (the demo does)
 
+# shellcheck disable=SC2016,SC2015  # single-quoted scripts run in the world; A && B || die is intended
 [ -n "${BASH_VERSION:-}" ] || { echo "lib.sh: needs bash" >&2; return 1 2>/dev/null || exit 1; }
 
 E2E_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -60,7 +61,8 @@ E2E_DIR=${E2E_DIR:-}
 E2E_INIT=""            # host PID of the world's init (PID 1 of the world's PID namespace)
 E2E_INIT_START=""      # its start time (field 22 of /proc/PID/stat): detects PID reuse
 E2E_SRV_NETNS="" E2E_CA_NETNS="" E2E_WORLD_MNT="" E2E_WORLD_PID=""
-E2E_PROBE_PID="" E2E_PROBE_JOB="" E2E_PROBE_URL=""
+E2E_PROBE_PID="" E2E_PROBE_JOB=""
+export E2E_PROBE_URL=""   # http://10.99.0.2:PORT once e2e_probe_start succeeded
 E2E_FAILS=0 E2E_PASSES=0 E2E_DOWN_DONE=0
 E2E_RC="" E2E_MS="" E2E_OUT="" E2E_ERR=""
 E2E_CODE="" E2E_CURLRC="" E2E_LOCATION=""
@@ -189,13 +191,14 @@ e2e_ca_named() {
 # ---------------------------------------------------------------- root state (leak guards)
 _e2e_real_manifest() {
   # md5 of the real files a broken harness or agent could touch (read-only)
-  find /etc/nginx /etc/nftables.conf /etc/hosts /var/lib/dcv-agent /var/www/dcv-agent \
-       \( -type f -o -type l -o -type d \) -print0 2>/dev/null | sort -z |
+  { find /etc/nginx /etc/nftables.conf /etc/hosts /var/lib/dcv-agent /var/www/dcv-agent \
+       \( -type f -o -type l -o -type d \) -print0 2>/dev/null || true; } | sort -z |
     while IFS= read -r -d '' f; do
       if [ -L "$f" ]; then printf 'L %s -> %s\n' "$f" "$(readlink "$f")"
       elif [ -d "$f" ]; then printf 'D %s\n' "$f"
       else printf 'F %s %s\n' "$(md5sum <"$f" | cut -d' ' -f1)" "$f"; fi
     done
+  return 0
 }
 e2e_root_state_save() {
   E2E_ROOT_RULESET=$(nft list ruleset 2>&1)
@@ -252,7 +255,7 @@ e2e_world_up() {
     </dev/null >/dev/null 2>&1 &
   local parent=$! i child=""
   for i in $(seq 1 200); do
-    child=$(cat "/proc/$parent/task/$parent/children" 2>/dev/null | awk '{print $1}')
+    child=$(awk '{print $1}' "/proc/$parent/task/$parent/children" 2>/dev/null || true)
     if [ -n "$child" ] && [ "$(readlink "/proc/$child/ns/net" 2>/dev/null)" = "$E2E_SRV_NETNS" ] &&
        _e2e_foreign mnt "$(readlink "/proc/$child/ns/mnt" 2>/dev/null)" &&
        _e2e_foreign pid "$(readlink "/proc/$child/ns/pid" 2>/dev/null)"; then break; fi
@@ -372,10 +375,10 @@ e2e_fetch() {
   [ "$fam" = 6 ] && ip="[$E2E_SRV_IP6]"
   host=${url#*://}; host=${host%%/*}; host=${host%%:*}
   rm -f "$E2E_DIR/fetch.body"
+  E2E_CURLRC=0
   out=$(e2e_ca curl -sS "-$fam" -k -o "$E2E_DIR/fetch.body" -w '%{http_code} %{redirect_url}' \
         --connect-timeout "$E2E_CONNECT_TIMEOUT" --max-time 5 \
-        --resolve "$host:80:$ip" --resolve "$host:443:$ip" "$@" "$url" 2>"$E2E_DIR/fetch.err")
-  E2E_CURLRC=$?
+        --resolve "$host:80:$ip" --resolve "$host:443:$ip" "$@" "$url" 2>"$E2E_DIR/fetch.err") || E2E_CURLRC=$?
   E2E_CODE=${out%% *}; E2E_LOCATION=${out#* }; [ "$E2E_LOCATION" != "$out" ] || E2E_LOCATION=""
   [ -n "$E2E_CODE" ] || E2E_CODE=000
   [ -f "$E2E_DIR/fetch.body" ] || : >"$E2E_DIR/fetch.body"
@@ -434,23 +437,21 @@ e2e_local_matrix() {
 # /etc/nftables.conf (type, mode, sha256), and `nft list ruleset`, into $E2E_DIR/snap/NAME.*
 e2e_snapshot() {
   local name=$1
-  e2e_srv /bin/bash -c '
-    find /etc/nginx /etc/nftables.conf \( -type f -o -type l -o -type d \) -print0 2>/dev/null | sort -z |
-    while IFS= read -r -d "" f; do
-      if [ -L "$f" ]; then printf "L %s -> %s\n" "$f" "$(readlink "$f")"
-      elif [ -d "$f" ]; then printf "D %s %s\n" "$(stat -c %a "$f")" "$f"
-      else printf "F %s %s %s\n" "$(stat -c %a "$f")" "$(sha256sum <"$f" | cut -d" " -f1)" "$f"; fi
-    done' >"$E2E_DIR/snap/$name.files" || e2e_die "snapshot $name (files)"
+  # one listing (type, mode, path, link target) and one batch of sha256 sums: fast and complete
+  e2e_srv /bin/sh -c '
+    find /etc/nginx /etc/nftables.conf -printf "%y %m %p -> %l\n" 2>/dev/null | LC_ALL=C sort
+    find /etc/nginx /etc/nftables.conf -type f -print0 2>/dev/null | LC_ALL=C sort -z | xargs -0r sha256sum
+  ' >"$E2E_DIR/snap/$name.files" || e2e_die "snapshot $name (files)"
   e2e_srv nft list ruleset >"$E2E_DIR/snap/$name.ruleset" 2>&1 || e2e_die "snapshot $name (ruleset)"
   # everything written into the world so far: the overlay upper dirs (nginx' own logs and temp
-  # dirs excluded); whiteouts (deletions) show as character devices
-  (cd "$E2E_DIR/upper" && find . \( -path ./var/log/nginx -o -path ./var/lib/nginx \) -prune -o -print0 | sort -z |
-    while IFS= read -r -d '' f; do
-      if [ -f "$f" ] && [ ! -L "$f" ]; then printf '%s %s %s\n' "$(stat -c '%F %a' "$f")" "$(sha256sum <"$f" | cut -d' ' -f1)" "$f"
-      else printf '%s %s\n' "$(stat -c '%F %a %t:%T' "$f")" "$f"; fi
-    done) >"$E2E_DIR/snap/$name.upper"
+  # dirs excluded); whiteouts (deletions) show as character devices ("c")
+  ( cd "$E2E_DIR/upper" &&
+    find . \( -path ./var/log/nginx -o -path ./var/lib/nginx \) -prune -o -printf '%y %m %p -> %l\n' | LC_ALL=C sort &&
+    find . \( -path ./var/log/nginx -o -path ./var/lib/nginx \) -prune -o -type f -print0 | LC_ALL=C sort -z | xargs -0r sha256sum
+  ) >"$E2E_DIR/snap/$name.upper"
+  grep -E ' \./etc(/| |$)' "$E2E_DIR/snap/$name.upper" >"$E2E_DIR/snap/$name.upperetc" || true
 }
-# e2e_snapshot_same A B PARTS DESC: PARTS is a list of files, ruleset, upper
+# e2e_snapshot_same A B PARTS DESC: PARTS lists which of files, ruleset, upper, upperetc to compare
 e2e_snapshot_same() {
   local a=$1 b=$2 parts=$3 desc=$4 p ok=1
   for p in $parts; do
@@ -467,7 +468,11 @@ e2e_snapshot_same() {
 e2e_agent() {
   local name=$1; shift
   E2E_OUT=$E2E_DIR/out/$name.stdout E2E_ERR=$E2E_DIR/out/$name.stderr
-  local shown; shown=$(printf ' %q' "$@")
+  local shown="" arg
+  for arg in "$@"; do   # long arguments (64 KiB content) are shortened in the log
+    if [ ${#arg} -gt 100 ]; then shown+=" $(printf '%q' "${arg:0:24}")...[${#arg} bytes]"
+    else shown+=" $(printf '%q' "$arg")"; fi
+  done
   e2e_log "\$ dcv-agent$shown"
   local t0; t0=$(e2e_ms)
   e2e_srv env TMPDIR=/tmp timeout -k 5 "$E2E_AGENT_TIMEOUT" "$DCV_AGENT" "$@" >"$E2E_OUT" 2>"$E2E_ERR"
@@ -531,11 +536,11 @@ e2e_probe_start() {
 e2e_probe_stop() {
   local pid=$E2E_PROBE_PID i
   if [ -n "$pid" ] && [ "$(readlink "/proc/$pid/ns/net" 2>/dev/null)" = "$E2E_CA_NETNS" ]; then
-    kill -TERM "$pid" 2>/dev/null
+    kill -TERM "$pid" 2>/dev/null || true
     for i in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
-    if [ "$(readlink "/proc/$pid/ns/net" 2>/dev/null)" = "$E2E_CA_NETNS" ]; then kill -KILL "$pid" 2>/dev/null; fi
+    if [ "$(readlink "/proc/$pid/ns/net" 2>/dev/null)" = "$E2E_CA_NETNS" ]; then kill -KILL "$pid" 2>/dev/null || true; fi
   fi
-  [ -z "$E2E_PROBE_JOB" ] || wait "$E2E_PROBE_JOB" 2>/dev/null
+  [ -z "$E2E_PROBE_JOB" ] || wait "$E2E_PROBE_JOB" 2>/dev/null || true
   E2E_PROBE_PID="" E2E_PROBE_JOB=""
   return 0
 }
@@ -547,10 +552,12 @@ _e2e_kill_ns() {
   [ -n "$id" ] && [ -e "/run/netns/$ns" ] || return 0
   for sig in TERM KILL; do
     for pid in $(ip netns pids "$ns" 2>/dev/null); do
-      [ "$pid" != "$$" ] && [ "$(readlink "/proc/$pid/ns/net" 2>/dev/null)" = "$id" ] && kill "-$sig" "$pid" 2>/dev/null
+      if [ "$pid" != "$$" ] && [ "$(readlink "/proc/$pid/ns/net" 2>/dev/null)" = "$id" ]; then
+        kill "-$sig" "$pid" 2>/dev/null || true
+      fi
     done
     for i in $(seq 1 60); do
-      left=$(ip netns pids "$ns" 2>/dev/null); [ -z "$left" ] && return 0; sleep 0.05
+      left=$(ip netns pids "$ns" 2>/dev/null || true); [ -n "$left" ] || return 0; sleep 0.05
     done
   done
 }
@@ -561,13 +568,13 @@ e2e_down() {
   # ending the world's init ends the whole world PID namespace (nginx, leftover agent runs)
   if [ -n "$E2E_INIT" ] && [ "$(readlink "/proc/$E2E_INIT/ns/net" 2>/dev/null)" = "$E2E_SRV_NETNS" ] &&
      [ "$(_e2e_starttime "$E2E_INIT")" = "$E2E_INIT_START" ]; then
-    kill -TERM "$E2E_INIT" 2>/dev/null
+    kill -TERM "$E2E_INIT" 2>/dev/null || true
   fi
   _e2e_kill_ns "$E2E_SRV" "$E2E_SRV_NETNS"
   _e2e_kill_ns "$E2E_CA" "$E2E_CA_NETNS"
   wait 2>/dev/null    # reap our background jobs (the init's unshare parent)
-  [ -z "$E2E_SRV_NETNS" ] || ip netns del "$E2E_SRV" 2>/dev/null
-  [ -z "$E2E_CA_NETNS" ]  || ip netns del "$E2E_CA" 2>/dev/null
+  [ -z "$E2E_SRV_NETNS" ] || ip netns del "$E2E_SRV" 2>/dev/null || true
+  [ -z "$E2E_CA_NETNS" ]  || ip netns del "$E2E_CA" 2>/dev/null || true
   E2E_INIT=""
   if [ -n "$E2E_DIR" ] && [ -d "$E2E_DIR" ]; then
     if grep -qF " $E2E_DIR" /proc/self/mounts; then
@@ -575,7 +582,7 @@ e2e_down() {
     elif [ "${E2E_KEEP:-0}" = 1 ]; then
       e2e_log "kept $E2E_DIR (E2E_KEEP=1)"
     else
-      rm -rf --one-file-system "$E2E_DIR"
+      rm -rf --one-file-system "$E2E_DIR" || e2e_log "could not remove $E2E_DIR"
     fi
   fi
   return 0
@@ -588,21 +595,21 @@ e2e_leak_check() {
     if ip link show "$ns" >/dev/null 2>&1; then e2e_log "LEAK: link $ns in the root netns"; bad=1; fi
   done
   if grep -qE "^dcv(etc|var|run)$E2E_ID " /proc/self/mounts; then e2e_log "LEAK: world mounts visible"; bad=1; fi
-  for pid in $(ls /proc | grep -E '^[0-9]+$'); do
-    case "$(readlink "/proc/$pid/ns/net" 2>/dev/null)" in
-      "")  ;;
-      "$E2E_SRV_NETNS"|"$E2E_CA_NETNS") e2e_log "LEAK: pid $pid ($(cat "/proc/$pid/comm" 2>/dev/null)) still in our netns"; bad=1 ;;
-    esac
+  # one stat for every process: "'/proc/PID/ns/net' -> 'net:[inode]'"
+  for pid in $(stat -c '%N' /proc/[0-9]*/ns/net 2>/dev/null |
+               grep -F -e "'$E2E_SRV_NETNS'" -e "'$E2E_CA_NETNS'" | sed -n "s|^'/proc/\([0-9]*\)/.*|\1|p"); do
+    e2e_log "LEAK: pid $pid ($(cat "/proc/$pid/comm" 2>/dev/null)) still in our netns"; bad=1
   done
   now=$(nft list ruleset 2>&1)
   if [ "$now" != "${E2E_ROOT_RULESET-}" ]; then
-    e2e_log "LEAK: the root netns nftables ruleset changed:"; diff <(echo "${E2E_ROOT_RULESET-}") <(echo "$now") | head -30 >&2; bad=1
+    e2e_log "LEAK: the root netns nftables ruleset changed:"
+    diff <(echo "${E2E_ROOT_RULESET-}") <(echo "$now") | head -30 >&2 || true; bad=1
   elif [ -z "$now" ]; then
     e2e_log "root netns: nft ruleset empty (after)"
   fi
   if [ "$(_e2e_real_manifest)" != "${E2E_ROOT_MANIFEST-}" ]; then
     e2e_log "LEAK: real /etc/nginx, /etc/nftables.conf, /etc/hosts, /var/lib/dcv-agent or /var/www/dcv-agent changed:"
-    diff <(echo "${E2E_ROOT_MANIFEST-}") <(_e2e_real_manifest) | head -30 >&2; bad=1
+    diff <(echo "${E2E_ROOT_MANIFEST-}") <(_e2e_real_manifest) | head -30 >&2 || true; bad=1
   fi
   if [ $bad = 0 ]; then e2e_pass "no leaks (netns, links, mounts, processes, root ruleset, real /etc and /var files)"; return 0; fi
   e2e_fail "leak check"; return 1

@@ -24,6 +24,14 @@ struct Field {
 Field Number(long n, std::vector<std::string> names) { return {Field::kNumber, n, std::move(names)}; }
 Field Only(Field::Kind kind) { return {kind, -1, {}}; }
 
+// `obj[key]`, or null when obj is not an object or has no such key; never copies.
+const json& Member(const json& obj, const char* key) {
+  static const json kNull;
+  if (!obj.is_object()) return kNull;
+  auto it = obj.find(key);
+  return it == obj.end() ? kNull : *it;
+}
+
 std::string Brief(const json& j) {
   std::string s = j.dump();
   return s.size() > 120 ? s.substr(0, 117) + "..." : s;
@@ -102,7 +110,7 @@ bool NameIs(const Field& f, const std::string& s) {
 
 // Does the single set element `e` contain the packet's value?
 Tri ElementMatches(const json& e, const Field& f) {
-  if (e.is_object() && e.contains("elem")) return ElementMatches(e["elem"].value("val", json()), f);
+  if (e.is_object() && e.contains("elem")) return ElementMatches(Member(e["elem"], "val"), f);
   switch (f.kind) {
     case Field::kNumber:
       if (e.is_number_integer()) return e.get<long>() == f.number ? Tri::kYes : Tri::kNo;
@@ -159,8 +167,9 @@ std::set<std::string> FlagSet(const json& j) {
 // `tcp flags & (fin|syn|rst|ack) == syn` and `tcp flags syn`, for a packet with only SYN.
 Tri MatchTcpFlags(const std::string& op, const json& left, const json& right) {
   std::set<std::string> value{"syn"};
-  if (left.contains("&")) {
-    const auto mask = FlagSet(left["&"][1]);
+  const json& masked = Member(left, "&");
+  if (masked.is_array()) {
+    const auto mask = masked.size() == 2 ? FlagSet(masked[1]) : std::set<std::string>{};
     if (!mask.contains("syn")) value.clear();
     const bool equal = value == FlagSet(right);
     return op == "!=" ? (equal ? Tri::kNo : Tri::kYes) : (equal ? Tri::kYes : Tri::kNo);
@@ -182,9 +191,10 @@ Tri Compare(const std::string& op, const json& right, const Field& f) {
 Tri EvaluateMatch(const json& m, const NftChain& chain, const NftRuleset& rs,
                   const NftPacket& pkt) {
   const std::string op = m.value("op", "==");
-  const json& left = m.contains("left") ? m["left"] : json();
-  const json& right = m.contains("right") ? m["right"] : json();
-  const json& base = left.is_object() && left.contains("&") ? left["&"][0] : left;
+  const json& left = Member(m, "left");
+  const json& right = Member(m, "right");
+  const json& masked = Member(left, "&");
+  const json& base = masked.is_array() && !masked.empty() ? masked[0] : left;
   if (base.is_object() && base.contains("payload") &&
       base["payload"].value("field", "") == "flags" &&
       base["payload"].value("protocol", "") == "tcp") {
@@ -206,15 +216,16 @@ Tri EvaluateMatch(const json& m, const NftChain& chain, const NftRuleset& rs,
 
 NftRuleEffect EvaluateVmap(const json& vmap, const NftChain& chain, const NftRuleset& rs,
                            const NftPacket& pkt) {
-  const Field f = ResolveLeft(vmap.value("key", json()), pkt);
-  const json& data = vmap.contains("data") ? vmap["data"] : json();
-  json entries = data.is_object() && data.contains("set") ? data["set"] : json::array();
+  const json& key = Member(vmap, "key");
+  const Field f = ResolveLeft(key, pkt);
+  const json& data = Member(vmap, "data");
+  const json* entries = &Member(data, "set");
   if (data.is_string() && data.get_ref<const std::string&>().starts_with("@")) {
     const NftSet* map = rs.FindSet(chain.family, chain.table, data.get<std::string>().substr(1));
-    if (map) entries = map->elements;
+    if (map) entries = &map->elements;
   }
   NftRuleEffect maybe;
-  for (const auto& entry : entries) {
+  for (const auto& entry : *entries) {
     if (!entry.is_array() || entry.size() != 2) continue;
     const Tri t = f.kind == Field::kAbsent ? Tri::kNo
                   : f.kind == Field::kUnknown ? Tri::kMaybe : ElementMatches(entry[0], f);
@@ -222,7 +233,7 @@ NftRuleEffect EvaluateVmap(const json& vmap, const NftChain& chain, const NftRul
     if (t == Tri::kNo || !verdict) continue;
     if (t == Tri::kYes) return {Tri::kYes, *verdict, ""};
     if (maybe.applies == Tri::kNo || verdict->kind != NftVerdictKind::kAccept) {
-      maybe = {Tri::kMaybe, *verdict, "verdict map key " + Brief(vmap.value("key", json()))};
+      maybe = {Tri::kMaybe, *verdict, "verdict map key " + Brief(key)};
     }
   }
   return maybe;  // no entry matched: the rule stops here without a verdict

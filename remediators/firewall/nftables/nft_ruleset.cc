@@ -6,6 +6,7 @@
 #include "remediators/firewall/nftables/nft_ruleset.h"
 
 #include <map>
+#include <regex>
 #include <tuple>
 
 namespace dcv {
@@ -146,6 +147,32 @@ Result<NftRuleset> ParseNftJson(std::string_view text) {
     if (!added) return added.error();
   }
   return out;
+}
+
+std::string FindRuleText(std::string_view listing, std::string_view family,
+                         std::string_view table, std::string_view chain, uint64_t handle) {
+  static const std::regex kTable(R"re(^table (\S+) "?([^"\s]+)"? \{)re");
+  static const std::regex kChain(R"re(^\s*chain "?([^"\s]+)"? \{)re");
+  const std::string suffix = " # handle " + std::to_string(handle);
+  bool in_table = false, in_chain = false;
+  size_t start = 0;
+  while (start < listing.size()) {
+    size_t end = listing.find('\n', start);
+    if (end == std::string_view::npos) end = listing.size();
+    const std::string line(listing.substr(start, end - start));
+    start = end + 1;
+    std::smatch m;
+    if (std::regex_search(line, m, kTable)) {
+      in_table = m.str(1) == family && m.str(2) == table;
+      in_chain = false;
+    } else if (std::regex_search(line, m, kChain)) {
+      in_chain = in_table && m.str(1) == chain;
+    } else if (in_chain && line.ends_with(suffix)) {
+      const size_t first = line.find_first_not_of(" \t");
+      return line.substr(first, line.size() - suffix.size() - first);
+    }
+  }
+  return "";
 }
 
 std::string ChainLabel(const NftChain& chain) {

@@ -78,6 +78,12 @@ struct NftRuleset {
 /// ct helpers, ...) are skipped; malformed JSON or a structure that is not nft's is an Error.
 Result<NftRuleset> ParseNftJson(std::string_view text);
 
+/// The text of rule `handle` of chain `family table chain` in the output of
+/// `nft -a list chain ...` or `nft -a list ruleset`, without its "# handle N"; empty when
+/// the listing does not show it.
+std::string FindRuleText(std::string_view listing, std::string_view family,
+                         std::string_view table, std::string_view chain, uint64_t handle);
+
 /// "inet filter input", the way nft names a chain in commands and messages.
 std::string ChainLabel(const NftChain& chain);
 

@@ -119,6 +119,12 @@ Result<void> Parser::ParseBlock(Lexer& lexer, uint32_t file, bool in_block, int 
       if (next.kind == TokenKind::kBlockStart) {
         directive.has_block = true;
         directive.block_open = next.offset + 1;
+        if (directive.name.ends_with("_by_lua_block")) {
+          Token close = lexer.SkipLuaBlock();
+          if (close.kind == TokenKind::kError) return At(file, close.line, close.text);
+          directive.block_close = close.offset;
+          break;
+        }
         Result<void> inner = ParseBlock(lexer, file, true, nesting + 1, directive.children,
                                         &directive.block_close);
         if (!inner) return inner;

@@ -126,4 +126,34 @@ Token Lexer::Next() {
   }
 }
 
+Token Lexer::SkipLuaBlock() {
+  int depth = 1;
+  while (pos_ < text_.size()) {
+    char c = text_[pos_];
+    if (c == '\n') ++line_;
+    if (c == '"' || c == '\'') {
+      for (++pos_; pos_ < text_.size() && text_[pos_] != c; ++pos_) {
+        if (text_[pos_] == '\\') ++pos_;
+      }
+    } else if (text_.substr(pos_, 2) == "--" || text_.substr(pos_, 2) == "[[") {
+      bool comment = c == '-';
+      if (comment && text_.substr(pos_ + 2, 2) != "[[") {
+        while (pos_ < text_.size() && text_[pos_] != '\n') ++pos_;
+        continue;
+      }
+      size_t end = text_.find("]]", pos_);
+      if (end == std::string_view::npos) break;
+      for (; pos_ < end; ++pos_) line_ += text_[pos_] == '\n';
+      ++pos_;
+    } else if (c == '{') {
+      ++depth;
+    } else if (c == '}' && --depth == 0) {
+      return {TokenKind::kBlockEnd, {}, line_, static_cast<uint32_t>(pos_++)};
+    }
+    ++pos_;
+  }
+  return {TokenKind::kError, "unexpected end of file in a Lua block", line_,
+          static_cast<uint32_t>(pos_)};
+}
+
 }  // namespace dcv::nginx

@@ -29,6 +29,11 @@ class Lexer {
   /// character that may not follow a closing quote.
   Token Next();
 
+  /// Skips the body of a `*_by_lua_block { ... }` (Lua, not nginx syntax: strings,
+  /// comments and long brackets may hold braces) after its `{` was read. Returns the
+  /// offset of the closing `}` (consumed), or kError at end of input.
+  Token SkipLuaBlock();
+
   /// The current line (1-based), for errors at end of input.
   uint32_t line() const { return line_; }
 

@@ -48,7 +48,7 @@ struct Answer {
   std::string docroot;      // kFile: the root when file == docroot + uri ("" for alias)
   bool denied = false;      // access module (deny / auth_basic) or a deny-style location
   const Directive* decider = nullptr;   // the directive that decided
-  const Directive* location = nullptr;  // the location block used (nullptr: the server)
+  const Directive* location_block = nullptr;  // the location used (nullptr: the server)
   std::string note;         // why, in words ("return at ...", "unsupported: ...")
 };
 

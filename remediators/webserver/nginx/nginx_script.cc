@@ -82,8 +82,12 @@ std::optional<std::string> Expand(std::string_view text, const ScriptState& stat
 
 std::optional<bool> RegexSearch(const std::string& pattern, const std::string& subject,
                                 bool caseless, std::vector<std::string>* captures) {
-  if (pattern.find("(?") != std::string::npos && pattern.find("(?:") == std::string::npos) {
-    return std::nullopt;  // named groups, inline flags, lookbehind: PCRE-only
+  for (size_t i = pattern.find("(?"); i != std::string::npos; i = pattern.find("(?", i + 1)) {
+    char next = i + 2 < pattern.size() ? pattern[i + 2] : '\0';
+    bool escaped = i > 0 && pattern[i - 1] == '\\';
+    if (!escaped && next != ':' && next != '=' && next != '!') {
+      return std::nullopt;  // named groups, inline flags, lookbehind: PCRE-only
+    }
   }
   try {
     auto flags = std::regex::ECMAScript;

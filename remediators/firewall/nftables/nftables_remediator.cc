@@ -1,0 +1,198 @@
+// The nftables remediator: Detect runs `nft -j list ruleset` (through the host's process
+// runner, never a shell) and evaluates the CA's packet classes at once; Diagnose reports
+// one PORT_CLOSED_FIREWALL per blocked (family, port) naming the chain and nft's own text
+// of the stopping rule; PlanFix inserts one accept rule per stopping chain (undone by
+// looking the rule up by its comment) and edits /etc/nftables.conf so that the opening
+// survives a reload of that file.
+#include "remediators/firewall/nftables/nftables_remediator.h"
+
+#include <net/if.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "remediators/firewall/nftables/nft_conf.h"
+#include "remediators/firewall/nftables/unified_diff.h"
+
+namespace dcv {
+namespace {
+
+std::optional<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::vector<std::string> SystemInterfaces() {
+  std::vector<std::string> names;
+  if (struct if_nameindex* list = if_nameindex()) {
+    for (auto* p = list; p->if_index != 0; ++p) names.emplace_back(p->if_name);
+    if_freenameindex(list);
+  }
+  return names;
+}
+
+bool Contains(const std::string& haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+std::string PortList(const std::vector<int>& ports) {
+  std::string s;
+  for (size_t i = 0; i < ports.size(); ++i) {
+    s += (i == 0 ? "" : i + 1 == ports.size() ? " and " : ", ") + ("tcp/" + std::to_string(ports[i]));
+  }
+  return s;
+}
+
+std::string Families(const std::string& family) {
+  return family == "inet" ? "IPv4 and IPv6" : family == "ip" ? "IPv4" : "IPv6";
+}
+
+}  // namespace
+
+NftablesRemediator::NftablesRemediator() : NftablesRemediator(Options{}) {}
+
+NftablesRemediator::NftablesRemediator(Options options) : options_(std::move(options)) {
+  if (!options_.read_file) options_.read_file = ReadWholeFile;
+  if (!options_.list_interfaces) options_.list_interfaces = SystemInterfaces;
+}
+
+Result<bool> NftablesRemediator::Detect(const Host& host) {
+  const ProcessResult r = host.runner.Run({"nft", "-j", "list", "ruleset"});
+  if (!r.started) return false;  // nft is not installed
+  if (r.timed_out) return MakeError("nft -j list ruleset timed out");
+  if (r.exit_status != 0) {
+    if (Contains(r.err, "Operation not permitted") || Contains(r.err, "Permission denied")) {
+      return MakeError("nft -j list ruleset: permission denied (dcv-agent must run as root)");
+    }
+    if (Contains(r.err, "Protocol not supported")) return false;  // no nf_tables in the kernel
+    return MakeError("nft -j list ruleset failed (exit " + std::to_string(r.exit_status) +
+                     "): " + r.err);
+  }
+  auto parsed = ParseNftJson(r.out);
+  if (!parsed) return MakeError("cannot read the nftables ruleset: " + parsed.error().message);
+  ruleset_ = std::move(*parsed);
+  listings_.clear();
+  evaluate_options_.interfaces = options_.list_interfaces();
+  evaluation_ = EvaluateInbound(ruleset_, evaluate_options_);
+  return !ruleset_.tables.empty();
+}
+
+std::string NftablesRemediator::RuleText(const Host& host, const NftStop& stop) {
+  if (!stop.handle) return "";
+  const std::string label = stop.family + " " + stop.table + " " + stop.chain;
+  auto it = listings_.find(label);
+  if (it == listings_.end()) {
+    const ProcessResult r =
+        host.runner.Run({"nft", "-a", "list", "chain", stop.family, stop.table, stop.chain});
+    it = listings_.emplace(label, r.ok() ? r.out : "").first;
+  }
+  std::string text = FindRuleText(it->second, stop.family, stop.table, stop.chain, *stop.handle);
+  if (!text.empty()) return text;
+  const NftChain* chain = ruleset_.FindChain(stop.family, stop.table, stop.chain);
+  if (chain && stop.rule_index < chain->rules.size()) return chain->rules[stop.rule_index].expr.dump();
+  return "";
+}
+
+Finding NftablesRemediator::MakeFinding(const Host& host, int ip_version, int port,
+                                        const std::vector<const NftPathVerdict*>& blocked) {
+  const NftStop& stop = *blocked.front()->stop;
+  const std::string label = stop.family + " " + stop.table + " " + stop.chain;
+  std::string evidence = "nftables: a new IPv" + std::to_string(ip_version) + " connection to tcp/" +
+                         std::to_string(port) + " from outside is stopped by ";
+  evidence += stop.handle ? "rule `" + RuleText(host, stop) + "` (handle " +
+                                std::to_string(*stop.handle) + ", " + stop.verdict + ") in chain "
+                          : "the " + stop.verdict + " of chain ";
+  evidence += label;
+  if (stop.via.size() > 1) {
+    evidence += " (reached from base chain";
+    for (const auto& name : stop.via) evidence += (name == stop.via.front() ? " " : " -> ") + name;
+    evidence += ")";
+  }
+  if (!blocked.front()->iface.empty() && blocked.size() < evaluate_options_.interfaces.size()) {
+    evidence += "; on interface";
+    for (const auto* path : blocked) evidence += " " + path->iface;
+  }
+  if (!stop.certain) evidence += "; it may stop only some senders (" + stop.doubt + ")";
+  for (const auto& note : blocked.front()->notes) evidence += "; " + note;
+  Finding f;
+  f.code = FindingCode::kPortClosedFirewall;
+  f.severity = stop.certain ? Severity::kError : Severity::kWarning;
+  f.evidence = evidence;
+  f.remedy = "accept tcp/" + std::to_string(port) + " in chain " + label +
+             (stop.handle ? " before that rule" : " before its policy") +
+             " (an accept in another table or chain does not help); `dcv-agent fix` does this"
+             " and persists it in " + options_.conf_path;
+  f.source = stop.Source();
+  return f;
+}
+
+void NftablesRemediator::Diagnose(const Target& target, const Host& host, Diagnosis& out) {
+  if (target.method == Method::kDns) return;  // the CA does not connect to this host
+  for (int version : {4, 6}) {
+    for (int port : evaluate_options_.ports) {
+      const auto blocked = evaluation_.Blocked(version, port);
+      if (!blocked.empty()) out.findings.push_back(MakeFinding(host, version, port, blocked));
+    }
+  }
+}
+
+std::optional<EditFile> NftablesRemediator::Persist(const Host& host,
+                                                     const NftOpeningPlan& openings,
+                                                     std::vector<std::string>& where) {
+  const std::string& path = options_.conf_path;
+  const std::optional<std::string> text = options_.read_file(path);
+  if (!text) {
+    where.assign(openings.openings.size(), "runtime only: " + path + " does not exist");
+    return std::nullopt;
+  }
+  std::vector<NftPersistRequest> requests;
+  for (const auto& o : openings.openings) {
+    const NftChain* chain = ruleset_.FindChain(o.family, o.table, o.chain);
+    requests.push_back({o, RuleText(host, o.stop), chain ? chain->rules.size() : 0});
+  }
+  NftPersistResult result = PersistOpenings(path, *text, requests, host.run_id);
+  where = std::move(result.where);
+  if (result.content == *text) return std::nullopt;
+  return EditFile{path, *text, result.content, UnifiedDiff(path, *text, result.content)};
+}
+
+Result<void> NftablesRemediator::PlanFix(const Target& target, const Host& host,
+                                         const Diagnosis& /*diagnosis*/, Plan& plan) {
+  if (target.method == Method::kDns) return {};
+  const NftOpeningPlan openings = PlanOpenings(ruleset_, evaluate_options_);
+  if (openings.openings.empty()) return {};  // nothing stands in the way
+  std::vector<std::string> where;
+  std::optional<EditFile> edit = Persist(host, openings, where);
+  for (size_t i = 0; i < openings.openings.size(); ++i) {
+    const NftOpening& o = openings.openings[i];
+    const std::string label = o.family + " " + o.table + " " + o.chain;
+    std::string description = "nftables: accept " + PortList(o.ports) + " (" + Families(o.family) +
+                              ") in chain " + label;
+    description += o.before_handle ? " before handle " + std::to_string(*o.before_handle)
+                                   : " at its end (before its " + o.stop.verdict + ")";
+    description += "; " + where[i];
+    if (i + 1 == openings.openings.size()) {
+      for (const auto& note : openings.notes) description += "; " + note;
+    }
+    plan.steps.push_back({"nftables.accept." + o.family + "-" + o.table + "-" + o.chain,
+                          std::string(id()), description,
+                          RunCommand{OpeningArgv(o, host.run_id), OpeningUndo(o, host.run_id)}});
+  }
+  if (edit) {
+    plan.steps.push_back({"nftables.persist", std::string(id()),
+                          "nftables: keep the opening in " + edit->path +
+                              " (loaded by nftables.service at boot)",
+                          std::move(*edit)});
+  }
+  return {};
+}
+
+Result<void> NftablesRemediator::PlanCleanup(const Target& /*target*/, const Host& /*host*/,
+                                             Plan& /*plan*/) {
+  return {};  // openings are permanent until `--temporary` exists (issue 3)
+}
+
+}  // namespace dcv

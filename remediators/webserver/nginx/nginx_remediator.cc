@@ -1,0 +1,213 @@
+// NginxRemediator: detection, URL evaluation and planning. Detect finds the master (or
+// the installed binary), runs `nginx -t` with the master's flags and parses the
+// configuration itself. PlanFix leaves the configuration alone when every URL already
+// reaches a document root (it only places the file there); otherwise it inserts the
+// marked snippet into every server block a validation request reaches, checks by
+// re-predicting the edited configuration that every URL is then served from the agent's
+// webroot, and adds the file and a test-and-reload step. Diagnose is in
+// nginx_diagnose.cc.
+#include "remediators/webserver/nginx/nginx_remediator.h"
+
+#include <ifaddrs.h>
+#include <netdb.h>
+
+#include <filesystem>
+#include <set>
+
+#include "remediators/webroot/validation_file.h"
+#include "remediators/webserver/nginx/nginx_edit.h"
+#include "remediators/webserver/nginx/unified_diff.h"
+
+namespace dcv {
+namespace {
+
+std::vector<std::string> InterfaceAddresses() {
+  std::vector<std::string> out;
+  ifaddrs* list = nullptr;
+  if (getifaddrs(&list) != 0) return out;
+  for (ifaddrs* i = list; i != nullptr; i = i->ifa_next) {
+    if (i->ifa_addr == nullptr) continue;
+    int family = i->ifa_addr->sa_family;
+    if (family != AF_INET && family != AF_INET6) continue;
+    char host[NI_MAXHOST];
+    socklen_t len = family == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6);
+    if (getnameinfo(i->ifa_addr, len, host, sizeof host, nullptr, 0, NI_NUMERICHOST) == 0) {
+      std::string a = host;
+      out.push_back(a.substr(0, a.find('%')));
+    }
+  }
+  freeifaddrs(list);
+  return out;
+}
+
+/// True if some listen on the connection's socket has ssl (it is a TLS socket).
+bool SocketHasSsl(const std::vector<nginx::ServerBlock>& servers, const nginx::Listen& on) {
+  for (const auto& s : servers) {
+    for (const auto& l : s.listens) {
+      if (l.port == on.port && l.ipv6 == on.ipv6 && l.address == on.address &&
+          (l.ssl || s.ssl_on)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+NginxRemediator::NginxRemediator(NginxOptions options) : options_(std::move(options)) {}
+
+Result<bool> NginxRemediator::Detect(const Host& host) {
+  std::optional<nginx::NginxInstance> master =
+      nginx::FindMaster(options_.proc_root, options_.systemd_dir);
+  instance_ = master ? *master : nginx::NginxInstance{};
+  ProcessResult version = host.runner.Run({instance_.binary, "-V"});
+  if (!master && !version.ok()) return false;  // neither running nor installed
+  nginx::ResolvePaths(version.err + version.out, instance_);
+  ProcessResult test = host.runner.Run(nginx::TestArgv(instance_));
+  config_invalid_ = !test.ok();
+  test_output_ = test.started ? test.err : "could not run " + FormatArgv(nginx::TestArgv(instance_));
+  Result<nginx::Config> config =
+      nginx::LoadConfig({instance_.conf_path, instance_.prefix, {}, 32});
+  if (!config) {
+    if (config_invalid_) return true;  // Diagnose reports CONFIG_INVALID
+    return MakeError("nginx configuration unreadable: " + config.error().message);
+  }
+  config_ = std::move(*config);
+  return true;
+}
+
+std::vector<NginxUrlCase> NginxRemediator::Evaluate(const Target& target,
+                                                    const nginx::Config* config) const {
+  if (config == nullptr) config = config_ ? &*config_ : nullptr;
+  if (config == nullptr) return {};
+  std::vector<nginx::ServerBlock> servers = nginx::CollectServers(*config);
+  std::vector<std::string> local = options_.local_addresses.value_or(InterfaceAddresses());
+  nginx::FileView real = nginx::RealFiles();
+  nginx::FileView assumed = real;
+  assumed.is_file = [&](const std::string& p) {
+    return real.is_file(p) || std::filesystem::path(p).filename() == target.token;
+  };
+  std::vector<NginxUrlCase> cases;
+  for (const std::string& domain : target.domains) {
+    for (bool https : {false, true}) {
+      for (bool ipv6 : {false, true}) {
+        NginxUrlCase c{domain, (https ? "https://" : "http://") + domain + target.UrlPath(),
+                       https, ipv6, std::nullopt, false, {}, {}};
+        int port = https ? 443 : 80;
+        c.selection = nginx::SelectServer(servers, domain, nginx::Endpoint{port, ipv6, local});
+        if (c.selection) {
+          c.tls_mismatch = https != SocketHasSsl(servers, *c.selection->listen);
+          nginx::Request request{https ? "https" : "http", domain, port, target.UrlPath()};
+          c.answer = nginx::Predict(*config, *c.selection->server, request, real);
+          c.assumed = nginx::Predict(*config, *c.selection->server, request, assumed);
+        }
+        cases.push_back(std::move(c));
+      }
+    }
+  }
+  return cases;
+}
+
+Step NginxRemediator::ReloadStep() const {
+  return Step{"webserver.nginx.reload", std::string(id()), "test the nginx configuration, then reload nginx",
+              Reload{"nginx", nginx::TestArgv(instance_), nginx::ReloadArgv(instance_)}};
+}
+
+Result<void> NginxRemediator::PlanFix(const Target& target, const Host&, const Diagnosis&,
+                                      Plan& plan) {
+  if (config_invalid_) {
+    return MakeError("nginx -t already fails on the current configuration (" +
+                     instance_.conf_path + "); dcv-agent refuses to edit a configuration that "
+                     "does not pass its own test: " + test_output_);
+  }
+  if (!config_) return MakeError("nginx configuration was not read (Detect first)");
+  std::vector<NginxUrlCase> cases = Evaluate(target);
+  std::set<std::string> docroots;
+  bool all_served = true;
+  for (const NginxUrlCase& c : cases) {
+    if (!c.selection) continue;
+    const nginx::Answer& a = c.assumed;
+    bool served = !c.tls_mismatch && a.outcome == nginx::Outcome::kFile && a.status == 200 &&
+                  !a.docroot.empty() && a.file == ValidationFilePath(a.docroot, target);
+    all_served = all_served && served;
+    if (served) docroots.insert(a.docroot);
+  }
+  if (docroots.empty() && all_served) return {};  // nothing listens: NO_LISTENER, not fixable
+  if (!all_served) return PlanEdit(target, cases, plan);
+  for (const std::string& root : docroots) {
+    if (ValidationFileMatches(root, target)) continue;
+    Result<Step> step = PlanValidationFile(root, target);
+    if (!step) return step.error();
+    plan.steps.push_back(std::move(*step));
+  }
+  return {};
+}
+
+Result<void> NginxRemediator::PlanEdit(const Target& target,
+                                       const std::vector<NginxUrlCase>& cases,
+                                       Plan& plan) const {
+  std::vector<const nginx::Directive*> blocks;
+  for (const NginxUrlCase& c : cases) {
+    if (!c.selection || c.tls_mismatch) continue;
+    const nginx::Directive* block = c.selection->server->directive;
+    if (std::find(blocks.begin(), blocks.end(), block) == blocks.end()) blocks.push_back(block);
+  }
+  std::vector<nginx::FileEdit> edits =
+      nginx::InsertSnippets(*config_, blocks, target, kAgentWebroot);
+  nginx::LoadOptions what_if{instance_.conf_path, instance_.prefix, {}, 32};
+  for (const nginx::FileEdit& e : edits) what_if.overrides[e.path] = e.after;
+  Result<nginx::Config> edited = nginx::LoadConfig(what_if);
+  if (!edited) return MakeError("the planned nginx edit does not parse: " + edited.error().message);
+  std::string expected = ValidationFilePath(kAgentWebroot, target);
+  for (const NginxUrlCase& c : Evaluate(target, &*edited)) {
+    if (!c.selection || c.tls_mismatch) continue;
+    if (c.assumed.outcome != nginx::Outcome::kFile || c.assumed.file != expected) {
+      return MakeError("after the planned edit " + c.url + " would still answer " +
+                       nginx::DescribeAnswer(*edited, c.assumed));
+    }
+  }
+  for (const nginx::FileEdit& e : edits) {
+    plan.steps.push_back(Step{"webserver.nginx.edit:" + e.path, std::string(id()),
+                              "serve " + target.UrlPath() + " from " + kAgentWebroot +
+                                  " in the server blocks of " + e.path,
+                              EditFile{e.path, e.before, e.after,
+                                       nginx::UnifiedDiff(e.path, e.before, e.after)}});
+  }
+  if (!ValidationFileMatches(kAgentWebroot, target)) {
+    Result<Step> file = PlanValidationFile(kAgentWebroot, target);
+    if (!file) return file.error();
+    plan.steps.push_back(std::move(*file));
+  }
+  if (!edits.empty()) plan.steps.push_back(ReloadStep());
+  return {};
+}
+
+Result<void> NginxRemediator::PlanCleanup(const Target& target, const Host&, Plan& plan) {
+  if (!config_) return MakeError("nginx configuration was not read (Detect first)");
+  bool edited = false;
+  for (const nginx::SourceFile& file : config_->files) {
+    std::string after = nginx::RemoveSnippets(file.text, target.token);
+    if (after == file.text) continue;
+    edited = true;
+    plan.steps.push_back(Step{"webserver.nginx.cleanup:" + file.path, std::string(id()),
+                              "remove the dcv-agent location for " + target.token + " from " +
+                                  file.path,
+                              EditFile{file.path, file.text, after,
+                                       nginx::UnifiedDiff(file.path, file.text, after)}});
+  }
+  if (edited) plan.steps.push_back(ReloadStep());
+  std::string path = ValidationFilePath(kAgentWebroot, target);
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec)) {
+    std::string content = target.content;
+    if (content.empty() || content.back() != '\n') content += '\n';
+    plan.steps.push_back(Step{"webserver.nginx.remove-file", std::string(id()),
+                              "remove " + path, RemoveFile{path, content}});
+  }
+  return {};
+}
+
+std::unique_ptr<Remediator> MakeNginxRemediator() { return std::make_unique<NginxRemediator>(); }
+
+}  // namespace dcv

@@ -1,0 +1,147 @@
+// The Verify phase's pure parts: which URLs the CA fetches, and which findings the
+// observed answers become.
+#include "agent/pipeline.h"
+
+#include <algorithm>
+
+#include <gtest/gtest.h>
+
+namespace dcv {
+namespace {
+
+Target MakeTarget(Method method, std::vector<std::string> probes = {}) {
+  Target target;
+  target.domains = {"example.com", "www.example.com"};
+  target.method = method;
+  target.token = "t.txt";
+  target.content = "abc";
+  target.probes = std::move(probes);
+  return target;
+}
+
+CheckResult Check(std::string url, std::string family, int status, bool match, std::string vantage = "local") {
+  CheckResult c;
+  c.url = std::move(url);
+  c.family = std::move(family);
+  c.vantage = std::move(vantage);
+  c.status = status;
+  c.content_match = match;
+  return c;
+}
+
+CheckResult ConnectFailure(std::string url, std::string family, std::string vantage) {
+  CheckResult c = Check(std::move(url), std::move(family), 0, false, std::move(vantage));
+  c.connect_failed = true;
+  c.error = "Connection timed out";
+  return c;
+}
+
+const Finding* Find(const Diagnosis& d, FindingCode code) {
+  auto it = std::find_if(d.findings.begin(), d.findings.end(), [&](const Finding& f) { return f.code == code; });
+  return it == d.findings.end() ? nullptr : &*it;
+}
+
+TEST(PipelineTest, FileMethodFetchesHttpAndHttpsOverBothFamiliesForEveryName) {
+  std::vector<FetchSpec> specs = ValidationSpecs(MakeTarget(Method::kFile));
+  ASSERT_EQ(specs.size(), 8u);
+  EXPECT_EQ(specs[0].url, "http://example.com/.well-known/pki-validation/t.txt");
+  EXPECT_EQ(specs[0].family, Family::kIpv4);
+  EXPECT_EQ(specs[1].family, Family::kIpv6);
+  EXPECT_EQ(specs[2].url, "https://example.com/.well-known/pki-validation/t.txt");
+  EXPECT_EQ(specs[7].url, "https://www.example.com/.well-known/pki-validation/t.txt");
+}
+
+TEST(PipelineTest, AcmeStartsAtHttpOnlyWithBoulderRules) {
+  Target target = MakeTarget(Method::kAcmeHttp);
+  std::vector<FetchSpec> specs = ValidationSpecs(target);
+  ASSERT_EQ(specs.size(), 4u);
+  for (const FetchSpec& spec : specs) EXPECT_EQ(spec.url.rfind("http://", 0), 0u) << spec.url;
+  EXPECT_EQ(specs[0].url, "http://example.com/.well-known/acme-challenge/t.txt");
+  EXPECT_TRUE(RulesFor(target).require_exact_200);
+  EXPECT_EQ(RulesFor(target).max_body_bytes, 128u);
+  EXPECT_FALSE(RulesFor(MakeTarget(Method::kFile)).require_exact_200);
+}
+
+TEST(PipelineTest, LocalConnectFailureMeansNothingListens) {
+  Target target = MakeTarget(Method::kAcmeHttp);
+  target.domains = {"example.com"};
+  Diagnosis d;
+  AssessChecks(target, {ConnectFailure("http://example.com/.well-known/acme-challenge/t.txt", "ipv4", "local")}, d);
+  ASSERT_TRUE(Find(d, FindingCode::kNoListener));
+  EXPECT_EQ(Find(d, FindingCode::kNoListener)->severity, Severity::kError);
+  ASSERT_TRUE(Find(d, FindingCode::kLocalVantageOnly));
+  EXPECT_FALSE(IsReady(d));
+}
+
+TEST(PipelineTest, OutsideConnectFailureIsUpstreamUnlessTheLocalFirewallExplainsIt) {
+  Target target = MakeTarget(Method::kAcmeHttp, {"http://probe:8080"});
+  target.domains = {"example.com"};
+  const std::string url = "http://example.com/.well-known/acme-challenge/t.txt";
+  Diagnosis upstream;
+  AssessChecks(target, {ConnectFailure(url, "ipv4", "http://probe:8080")}, upstream);
+  EXPECT_TRUE(Find(upstream, FindingCode::kPortBlockedUpstream));
+  EXPECT_FALSE(Find(upstream, FindingCode::kLocalVantageOnly));
+
+  Diagnosis firewalled;
+  firewalled.findings.push_back({FindingCode::kPortClosedFirewall, Severity::kError, "", "", "", "", "", true});
+  AssessChecks(target, {ConnectFailure(url, "ipv4", "http://probe:8080")}, firewalled);
+  EXPECT_FALSE(Find(firewalled, FindingCode::kPortBlockedUpstream));
+  EXPECT_EQ(firewalled.findings.size(), 1u);
+}
+
+TEST(PipelineTest, HttpsFailureWhileHttpServesIsAWarning) {
+  Target target = MakeTarget(Method::kFile);
+  target.domains = {"example.com"};
+  Diagnosis d;
+  AssessChecks(target, {Check("http://example.com/.well-known/pki-validation/t.txt", "ipv4", 200, true),
+                        Check("https://example.com/.well-known/pki-validation/t.txt", "ipv4", 404, false)}, d);
+  const Finding* https = Find(d, FindingCode::kHttpsNotServing);
+  ASSERT_TRUE(https);
+  EXPECT_EQ(https->severity, Severity::kWarning);
+  EXPECT_TRUE(IsReady(d));
+}
+
+TEST(PipelineTest, Ipv6ConnectFailureWithWorkingIpv4IsAWarningButAnHttpErrorIsNot) {
+  Target target = MakeTarget(Method::kAcmeHttp);
+  target.domains = {"example.com"};
+  const std::string url = "http://example.com/.well-known/acme-challenge/t.txt";
+  Diagnosis refused;
+  AssessChecks(target, {Check(url, "ipv4", 200, true), ConnectFailure(url, "ipv6", "local")}, refused);
+  ASSERT_TRUE(Find(refused, FindingCode::kIpv6Broken));
+  EXPECT_EQ(Find(refused, FindingCode::kIpv6Broken)->severity, Severity::kWarning);
+
+  Diagnosis wrong;
+  AssessChecks(target, {Check(url, "ipv4", 200, true), Check(url, "ipv6", 404, false)}, wrong);
+  ASSERT_TRUE(Find(wrong, FindingCode::kIpv6Broken));
+  EXPECT_EQ(Find(wrong, FindingCode::kIpv6Broken)->severity, Severity::kError);
+  EXPECT_FALSE(IsReady(wrong));
+}
+
+TEST(PipelineTest, StatusesMapToTheirCodes) {
+  Target target = MakeTarget(Method::kAcmeHttp, {"http://p"});
+  target.domains = {"example.com"};
+  const std::string url = "http://example.com/.well-known/acme-challenge/t.txt";
+  struct Case { int status; bool match; FindingCode code; };
+  for (const Case& c : {Case{301, false, FindingCode::kRedirectOnPath}, Case{403, false, FindingCode::kDeniedOnPath},
+                        Case{404, false, FindingCode::kFileMissing}, Case{200, false, FindingCode::kFileContentMismatch},
+                        Case{502, false, FindingCode::kHttpError}}) {
+    Diagnosis d;
+    AssessChecks(target, {Check(url, "ipv4", c.status, c.match, "http://p")}, d);
+    ASSERT_EQ(d.findings.size(), 1u) << c.status;
+    EXPECT_EQ(d.findings[0].code, c.code) << c.status;
+  }
+}
+
+TEST(PipelineTest, NoAddressInAFamilyIsNotAFailure) {
+  Target target = MakeTarget(Method::kAcmeHttp, {"http://p"});
+  target.domains = {"example.com"};
+  CheckResult none = Check("http://example.com/.well-known/acme-challenge/t.txt", "ipv6", 0, false, "http://p");
+  none.no_address = true;
+  none.error = "no AAAA";
+  Diagnosis d;
+  AssessChecks(target, {none}, d);
+  EXPECT_TRUE(d.findings.empty());
+}
+
+}  // namespace
+}  // namespace dcv

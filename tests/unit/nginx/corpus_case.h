@@ -1,0 +1,99 @@
+// Test support: instantiates a corpus case (tests/fixtures/nginx/corpus/<case>) into a
+// temporary directory the way corpus/harness/instantiate.sh does, places the validation
+// file where the case's SOURCE.md says, and reads the recorded answers for the case.
+#pragma once
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace dcv::nginx::testing {
+
+/// One row of observed-source-placement.tsv.
+struct Observed {
+  std::string url, family, status, location, body;
+};
+
+inline std::string ReadAll(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+inline void ReplaceAll(std::string& s, const std::string& from, const std::string& to) {
+  for (size_t i = s.find(from); i != std::string::npos; i = s.find(from, i + to.size())) {
+    s.replace(i, from.size(), to);
+  }
+}
+
+/// A corpus case copied to a fresh directory with its placeholders filled.
+class CorpusCase {
+ public:
+  explicit CorpusCase(const std::string& name) : name_(name) {
+    namespace fs = std::filesystem;
+    fs::path src = fs::path(DCV_FIXTURES) / "nginx" / "corpus" / name;
+    run_ = fs::temp_directory_path() / ("nginx-corpus-" + std::to_string(::getpid()) + "-" + name);
+    fs::remove_all(run_);
+    fs::create_directories(run_ / "www");
+    for (const auto& e : fs::recursive_directory_iterator(src)) {
+      fs::path dst = run_ / fs::relative(e.path(), src);
+      if (e.is_directory()) {
+        fs::create_directories(dst);
+        continue;
+      }
+      std::string text = ReadAll(e.path());
+      ReplaceAll(text, "__ROOT__", (run_ / "www").string());
+      ReplaceAll(text, "__CERT__", "/nonexistent/test.crt");
+      ReplaceAll(text, "__KEY__", "/nonexistent/test.key");
+      ReplaceAll(text, "__UPSTREAM_PORT2__", "18081");
+      ReplaceAll(text, "__UPSTREAM_PORT__", "18080");
+      std::ofstream(dst, std::ios::binary) << text;
+    }
+  }
+  ~CorpusCase() { std::filesystem::remove_all(run_); }
+
+  std::string dir() const { return run_.string(); }
+  std::string conf() const { return (run_ / "nginx.conf").string(); }
+
+  /// Creates the validation file where SOURCE.md places it; returns its path.
+  std::vector<std::string> PlaceValidationFile(const std::string& content) const {
+    std::istringstream md(ReadAll(run_ / "SOURCE.md"));
+    std::vector<std::string> placed;
+    bool in_section = false;
+    for (std::string line; std::getline(md, line);) {
+      if (line.rfind("## ", 0) == 0) in_section = line.find("placement") != std::string::npos;
+      if (!in_section || line.rfind("- `", 0) != 0) continue;
+      std::string rel = line.substr(3, line.find_first_of("` ", 3) - 3);
+      std::filesystem::path p = run_ / rel;
+      std::filesystem::create_directories(p.parent_path());
+      std::ofstream(p) << content;
+      placed.push_back(p.string());
+    }
+    return placed;
+  }
+
+  /// The recorded answers for the validation URL of this case.
+  std::vector<Observed> ObservedValidationRows() const {
+    std::istringstream tsv(ReadAll(std::filesystem::path(DCV_FIXTURES) / "nginx" / "corpus" /
+                                   "observed-source-placement.tsv"));
+    std::vector<Observed> rows;
+    for (std::string line; std::getline(tsv, line);) {
+      std::vector<std::string> f;
+      std::istringstream cells(line);
+      for (std::string c; std::getline(cells, c, '\t');) f.push_back(c);
+      if (f.size() < 6 || f[0] != "nginx/" + name_) continue;
+      if (f[1].find("/.well-known/pki-validation/") == std::string::npos) continue;
+      rows.push_back({f[1], f[2], f[3], f[4], f[5]});
+    }
+    return rows;
+  }
+
+ private:
+  std::string name_;
+  std::filesystem::path run_;
+};
+
+}  // namespace dcv::nginx::testing

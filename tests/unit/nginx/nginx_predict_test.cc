@@ -1,0 +1,199 @@
+// Prediction tests: synthetic configurations for each rule (server-level return and
+// rewrite, if ($host), dotfile deny, ^~ against regex, nested locations, try_files,
+// alias, proxy_pass, auth) and real corpus configurations checked against what nginx
+// answered when the corpus was recorded.
+#include "remediators/webserver/nginx/nginx_predict.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "tests/unit/nginx/corpus_case.h"
+
+namespace dcv::nginx {
+namespace {
+
+const std::string kPath = "/.well-known/pki-validation/f.txt";
+
+class PredictTest : public ::testing::Test {
+ protected:
+  /// Parses one server block (inside http) and predicts `host`'s request on `scheme`.
+  Answer Ask(const std::string& server, const std::string& scheme = "http",
+             const std::string& host = "example.com") {
+    auto parsed = ParseConfigText("http {\n" + server + "\n}\n", "/t/nginx.conf");
+    EXPECT_TRUE(parsed) << parsed.error().message;
+    config_ = std::move(*parsed);
+    servers_ = CollectServers(config_);
+    int port = scheme == "https" ? 443 : 80;
+    auto sel = SelectServer(servers_, host, Endpoint{port, false, {}});
+    EXPECT_TRUE(sel);
+    Request request{scheme, host, port, kPath};
+    return Predict(config_, *sel->server, request, files_);
+  }
+  std::string Line(const Answer& a) const {
+    return a.decider ? std::to_string(a.decider->line) : "none";
+  }
+
+  std::set<std::string> existing_;
+  FileView files_{[this](const std::string& p) { return existing_.count(p) > 0; },
+                  [](const std::string&) { return false; }};
+  Config config_;
+  std::vector<ServerBlock> servers_;
+};
+
+TEST_F(PredictTest, ServerLevelReturn301) {
+  Answer a = Ask("server {\n listen 80;\n root /srv;\n"
+                 " return 301 https://$host$request_uri;\n location / { }\n}");
+  EXPECT_EQ(a.outcome, Outcome::kRedirect);
+  EXPECT_EQ(a.status, 301);
+  EXPECT_EQ(a.location, "https://example.com" + kPath);
+  EXPECT_EQ(Line(a), "5");
+}
+
+TEST_F(PredictTest, IfHostReturnAndRewritePermanent) {
+  Answer a = Ask("server {\n if ($host = example.com) {\n  return 302 /moved;\n }\n}");
+  EXPECT_EQ(a.status, 302);
+  EXPECT_EQ(a.location, "http://example.com/moved");
+  a = Ask("server {\n if ($host != 'www.example.com') {\n"
+          "  rewrite ^/(.*)$ http://www.example.com/$1 permanent;\n }\n}");
+  EXPECT_EQ(a.status, 301);
+  EXPECT_EQ(a.location, "http://www.example.com" + kPath);
+  a = Ask("server {\n if ($scheme = http) { return 301 https://$host$uri; }\n root /r;\n}",
+          "http");
+  EXPECT_EQ(a.status, 301);
+}
+
+TEST_F(PredictTest, DotfileDenyBeatsPrefixButNotCaretTilde) {
+  std::string base = " listen 80;\n root /srv;\n location / { try_files $uri =404; }\n"
+                     " location ~ /\\. { deny all; }\n";
+  Answer a = Ask("server {\n" + base + "}");
+  EXPECT_EQ(a.outcome, Outcome::kStatus);
+  EXPECT_EQ(a.status, 403);
+  EXPECT_TRUE(a.denied);
+  EXPECT_EQ(Line(a), "6");
+  existing_ = {"/srv" + kPath};
+  a = Ask("server {\n" + base + " location ^~ /.well-known/ { }\n}");
+  EXPECT_EQ(a.outcome, Outcome::kFile);
+  EXPECT_EQ(a.status, 200);
+  EXPECT_EQ(a.file, "/srv" + kPath);
+  EXPECT_EQ(a.docroot, "/srv");
+  // A longer plain prefix does not stop the regex.
+  a = Ask("server {\n" + base + " location /.well-known/pki-validation/ { }\n}");
+  EXPECT_EQ(a.status, 403);
+}
+
+TEST_F(PredictTest, RegexOrderCaselessAndNested) {
+  Answer a = Ask("server {\n location ~* \\.TXT$ { return 410; }\n"
+                 " location ~ \\.txt$ { return 404; }\n}");
+  EXPECT_EQ(a.status, 410);
+  a = Ask("server {\n location /.well-known/ {\n  location ~ f\\.txt$ { return 418; }\n }\n"
+          " location ~ \\.txt$ { return 404; }\n}");
+  EXPECT_EQ(a.status, 418);  // nested regex of the longest prefix is tried first
+  a = Ask("server {\n location = " + kPath + " { return 204; }\n location ~ . { return 404; }\n}");
+  EXPECT_EQ(a.status, 204);
+}
+
+TEST_F(PredictTest, TryFilesFallbackToFrontControllerAndUpstream) {
+  std::string server =
+      "server {\n root /app/public;\n location / { try_files $uri $uri/ /index.php?$args; }\n"
+      " location ~ \\.php$ { fastcgi_pass 127.0.0.1:9000; }\n}";
+  Answer a = Ask(server);
+  EXPECT_EQ(a.outcome, Outcome::kUpstream);
+  EXPECT_EQ(Line(a), "5");
+  existing_ = {"/app/public" + kPath};
+  a = Ask(server);
+  EXPECT_EQ(a.outcome, Outcome::kFile);
+  EXPECT_EQ(a.file, "/app/public" + kPath);
+}
+
+TEST_F(PredictTest, ProxyPassAliasAndDefaultRoot) {
+  EXPECT_EQ(Ask("server {\n location / { proxy_pass http://app; }\n}").outcome,
+            Outcome::kUpstream);
+  Answer a = Ask("server {\n location /.well-known/pki-validation/ { alias /v/; }\n}");
+  EXPECT_EQ(a.file, "/v/f.txt");
+  EXPECT_EQ(a.docroot, "");
+  EXPECT_EQ(a.status, 404);
+  a = Ask("server {\n location ~ ^/(\\.well-known)/(.*)$ { alias /w/$1/$2; }\n}");
+  EXPECT_EQ(a.file, "/w/.well-known/pki-validation/f.txt");
+  a = Ask("server { }");
+  EXPECT_EQ(a.file, "/t/html" + kPath);  // <prefix>/html
+}
+
+TEST_F(PredictTest, AccessRules) {
+  EXPECT_EQ(Ask("server {\n auth_basic \"x\";\n}").status, 401);
+  EXPECT_EQ(Ask("server {\n auth_basic \"x\";\n location / { auth_basic off; }\n}").status, 404);
+  EXPECT_EQ(Ask("server {\n allow 10.0.0.0/8;\n deny all;\n}").status, 403);
+  EXPECT_EQ(Ask("server {\n deny all;\n location / { allow all; }\n}").status, 404);
+  EXPECT_EQ(Ask("server {\n satisfy any;\n auth_basic x;\n allow all;\n}").status, 404);
+  EXPECT_EQ(Ask("server {\n satisfy any;\n auth_basic x;\n deny all;\n}").status, 401);
+}
+
+TEST_F(PredictTest, RewriteLastRestartsBreakStays) {
+  Answer a = Ask("server {\n rewrite ^/\\.well-known/(.*)$ /wk/$1 last;\n"
+                 " location /wk/ { return 200 moved; }\n}");
+  EXPECT_EQ(a.status, 200);
+  EXPECT_EQ(a.body, "moved");
+  a = Ask("server {\n root /r;\n location / {\n  rewrite ^ /other break;\n }\n"
+          " location /other { return 500; }\n}");
+  EXPECT_EQ(a.file, "/r/other");
+}
+
+TEST_F(PredictTest, UnknownIsHonest) {
+  Answer a = Ask("server {\n if ($remote_addr = 1.2.3.4) { return 403; }\n}");
+  EXPECT_EQ(a.outcome, Outcome::kUnknown);
+  EXPECT_EQ(Line(a), "3");
+  a = Ask("server {\n location / { content_by_lua_block { ngx.say(\"}\") -- }\n } }\n}");
+  EXPECT_EQ(a.outcome, Outcome::kUnknown);
+  EXPECT_EQ(Ask("server {\n return 444;\n}").outcome, Outcome::kNoResponse);
+}
+
+/// Every validation URL of a corpus case, predicted and compared with nginx's answer.
+void CheckCorpusCase(const std::string& name) {
+  SCOPED_TRACE(name);
+  testing::CorpusCase c(name);
+  c.PlaceValidationFile("oracle-token-123");
+  auto config = LoadConfig({c.conf(), c.dir(), {}, 32});
+  ASSERT_TRUE(config) << config.error().message;
+  auto servers = CollectServers(*config);
+  auto rows = c.ObservedValidationRows();
+  ASSERT_EQ(rows.size(), 8u);
+  for (const auto& row : rows) {
+    SCOPED_TRACE(row.url + " " + row.family);
+    bool https = row.url.rfind("https://", 0) == 0;
+    std::string host = row.url.substr(https ? 8 : 7);
+    host = host.substr(0, host.find('/'));
+    int port = https ? 443 : 80;
+    auto sel = SelectServer(servers, host, Endpoint{port, row.family == "ipv6", {}});
+    if (row.status == "conn-refused") {
+      EXPECT_FALSE(sel);
+      continue;
+    }
+    ASSERT_TRUE(sel);
+    Answer a = Predict(*config, *sel->server,
+                       Request{https ? "https" : "http", host, port,
+                               "/.well-known/pki-validation/fileauth.txt"},
+                       RealFiles());
+    if (row.body.rfind("upstream:", 0) == 0) {
+      EXPECT_EQ(a.outcome, Outcome::kUpstream) << a.note;
+      continue;
+    }
+    EXPECT_EQ(std::to_string(a.status), row.status) << DescribeAnswer(*config, a);
+    EXPECT_EQ(a.location.empty() ? "-" : a.location, row.location);
+    if (row.body == "token") {
+      EXPECT_EQ(a.outcome, Outcome::kFile);
+    }
+  }
+}
+
+TEST(PredictCorpus, CertbotRedirect) { CheckCorpusCase("02-certbot-nginx-redirect"); }
+TEST(PredictCorpus, MastodonProxyAll) { CheckCorpusCase("18-mastodon-proxy-all"); }
+TEST(PredictCorpus, JitsiAliasRegex) { CheckCorpusCase("20-jitsi-wellknown-alias-regex"); }
+TEST(PredictCorpus, ShaarliDotDeny) { CheckCorpusCase("22-shaarli-https-dotdeny"); }
+TEST(PredictCorpus, IfHostRewrite) { CheckCorpusCase("23-hosting-ifhost-rewrite"); }
+TEST(PredictCorpus, BasicAuthAllowList) { CheckCorpusCase("24-hosting-basicauth-allowlist"); }
+TEST(PredictCorpus, DefaultPlusLaravelWrongVhost) {
+  CheckCorpusCase("28-debian-default-plus-laravel-www");
+}
+
+}  // namespace
+}  // namespace dcv::nginx

@@ -1,0 +1,234 @@
+// Remediator tests: Detect from a fake /proc and a recording ProcessRunner; Diagnose on
+// corpus configurations (findings with their file:line); PlanFix's edit, checked by
+// applying it and predicting again; idempotence; the docroot-only plan; cleanup restoring
+// every file byte for byte; and the refusal to touch a configuration failing `nginx -t`.
+#include "remediators/webserver/nginx/nginx_remediator.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "remediators/webroot/validation_file.h"
+#include "tests/unit/nginx/corpus_case.h"
+
+namespace dcv {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// Records every argv; answers -V with a build for `prefix`, -t with `test_ok`.
+class FakeRunner : public ProcessRunner {
+ public:
+  ProcessResult Run(const std::vector<std::string>& argv, const ProcessOptions&) override {
+    calls.push_back(argv);
+    ProcessResult r;
+    r.started = true;
+    r.exit_status = 0;
+    if (argv.back() == "-V") {
+      r.err = "nginx version: nginx/1.22.1\nconfigure arguments: --prefix=" + prefix +
+              " --conf-path=" + prefix + "/nginx.conf --with-http_ssl_module\n";
+    } else if (argv.back() == "-t" && !test_ok) {
+      r.exit_status = 1;
+      r.err = "nginx: [emerg] unknown directive \"bogus\" in /x/nginx.conf:3\n";
+    }
+    return r;
+  }
+  std::string prefix;
+  bool test_ok = true;
+  std::vector<std::vector<std::string>> calls;
+};
+
+class NginxRemediatorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    proc_ = fs::temp_directory_path() / ("nginx-proc-" + std::to_string(::getpid()));
+    fs::remove_all(proc_);
+    fs::create_directories(proc_ / "self");
+    target_.domains = {"example.test", "www.example.test"};
+    target_.token = "fileauth.txt";
+    target_.content = "oracle-token-123";
+  }
+  void TearDown() override { fs::remove_all(proc_); }
+
+  /// Detects nginx for a corpus case with no master running (build defaults only).
+  std::unique_ptr<NginxRemediator> DetectCase(const nginx::testing::CorpusCase& c) {
+    runner_.prefix = c.dir();
+    auto r = std::make_unique<NginxRemediator>(
+        NginxOptions{proc_.string(), (proc_ / "no-systemd").string(), std::vector<std::string>{}});
+    Result<bool> found = r->Detect(host_);
+    EXPECT_TRUE(found && *found) << (found ? "not found" : found.error().message);
+    return r;
+  }
+  const Finding* Find(const Diagnosis& d, FindingCode code, const std::string& url) {
+    for (const Finding& f : d.findings) {
+      if (f.code == code && f.url == url) return &f;
+    }
+    return nullptr;
+  }
+
+  fs::path proc_;
+  FakeRunner runner_;
+  Host host_{runner_, {}, {}, "run-1"};
+  Target target_;
+};
+
+TEST_F(NginxRemediatorTest, DetectReadsMasterFlagsAndRunsTestWithThem) {
+  nginx::testing::CorpusCase c("22-shaarli-https-dotdeny");
+  fs::create_directories(proc_ / "4242");
+  std::string title = "nginx: master process /usr/sbin/nginx -c " + c.conf() + " -p " + c.dir() +
+                      "/ -g daemon on; master_process on;";
+  std::ofstream(proc_ / "4242" / "cmdline") << title << std::string(20, '\0');
+  std::ofstream(proc_ / "4242" / "cgroup") << "0::/system.slice/nginx.service\n";
+  fs::create_directories(proc_ / "systemd");
+  NginxRemediator r(NginxOptions{proc_.string(), (proc_ / "systemd").string(), {{}}});
+  Result<bool> found = r.Detect(host_);
+  ASSERT_TRUE(found && *found);
+  std::vector<std::string> test_argv{"/usr/sbin/nginx", "-c", c.conf(), "-p", c.dir() + "/",
+                                     "-g", "daemon on; master_process on;", "-t"};
+  EXPECT_EQ(runner_.calls.back(), test_argv);
+  EXPECT_EQ(r.instance().pid, 4242);
+  EXPECT_EQ(r.instance().conf_path, c.conf());
+  EXPECT_EQ(nginx::ReloadArgv(r.instance()), (std::vector<std::string>{"systemctl", "reload", "nginx"}));
+}
+
+TEST_F(NginxRemediatorTest, DetectFallsBackToVersionOutputAndReportsAbsence) {
+  nginx::testing::CorpusCase c("23-hosting-ifhost-rewrite");
+  auto r = DetectCase(c);
+  EXPECT_EQ(runner_.calls[0], (std::vector<std::string>{"nginx", "-V"}));
+  EXPECT_EQ(runner_.calls[1], (std::vector<std::string>{"nginx", "-t"}));
+  EXPECT_EQ(r->instance().conf_path, c.dir() + "/nginx.conf");
+  EXPECT_EQ(nginx::ReloadArgv(r->instance()), (std::vector<std::string>{"nginx", "-s", "reload"}));
+
+  class Absent : public ProcessRunner {
+    ProcessResult Run(const std::vector<std::string>&, const ProcessOptions&) override { return {}; }
+  } absent;
+  Host host{absent, {}, {}, "run-2"};
+  NginxRemediator none(NginxOptions{proc_.string(), "/nonexistent", {{}}});
+  Result<bool> found = none.Detect(host);
+  ASSERT_TRUE(found);
+  EXPECT_FALSE(*found);
+}
+
+TEST_F(NginxRemediatorTest, DiagnoseReportsRedirectAndDotfileDenyWithSources) {
+  nginx::testing::CorpusCase c("22-shaarli-https-dotdeny");
+  auto r = DetectCase(c);
+  Diagnosis d;
+  r->Diagnose(target_, host_, d);
+  std::string site = c.dir() + "/sites-enabled/shaarli.example.test";
+  const Finding* redirect = Find(d, FindingCode::kRedirectOnPath,
+                                 "http://example.test/.well-known/pki-validation/fileauth.txt");
+  ASSERT_NE(redirect, nullptr);
+  EXPECT_EQ(redirect->source, site + ":5");
+  EXPECT_NE(redirect->evidence.find("301 Location: https://example.test/.well-known"),
+            std::string::npos);
+  const Finding* deny = Find(d, FindingCode::kDeniedOnPath,
+                             "https://www.example.test/.well-known/pki-validation/fileauth.txt");
+  ASSERT_NE(deny, nullptr);
+  EXPECT_EQ(deny->source, site + ":49");
+  EXPECT_EQ(d.predictions.size(), 8u);
+  const Finding* v6 = nullptr;
+  for (const Finding& f : d.findings) {
+    if (f.code == FindingCode::kNoListener) v6 = &f;
+  }
+  ASSERT_NE(v6, nullptr);
+  EXPECT_FALSE(v6->fixable);
+}
+
+TEST_F(NginxRemediatorTest, DiagnoseReportsWrongVhostAndMissingFile) {
+  nginx::testing::CorpusCase c("28-debian-default-plus-laravel-www");
+  auto r = DetectCase(c);
+  Diagnosis d;
+  r->Diagnose(target_, host_, d);
+  const Finding* wrong = Find(d, FindingCode::kWrongVhost,
+                              "http://www.example.test/.well-known/pki-validation/fileauth.txt");
+  ASSERT_NE(wrong, nullptr);
+  EXPECT_EQ(wrong->source, c.dir() + "/sites-enabled/default:1");
+  const Finding* missing = Find(d, FindingCode::kFileMissing,
+                                "http://example.test/.well-known/pki-validation/fileauth.txt");
+  ASSERT_NE(missing, nullptr);
+  EXPECT_NE(missing->evidence.find(c.dir() + "/www/example.test/public/.well-known"),
+            std::string::npos);
+}
+
+/// Applies the plan's edits to disk, returns the files' original texts.
+std::map<std::string, std::string> ApplyEdits(const Plan& plan) {
+  std::map<std::string, std::string> originals;
+  for (const Step& s : plan.steps) {
+    if (const auto* e = std::get_if<EditFile>(&s.action)) {
+      EXPECT_EQ(nginx::testing::ReadAll(e->path), e->expected_before);
+      originals.emplace(e->path, e->expected_before);
+      std::ofstream(e->path, std::ios::binary) << e->content;
+    }
+  }
+  return originals;
+}
+
+TEST_F(NginxRemediatorTest, PlanFixEditsEveryBlockAndEditedConfigServesTheFile) {
+  nginx::testing::CorpusCase c("02-certbot-nginx-redirect");
+  auto r = DetectCase(c);
+  Diagnosis d;
+  r->Diagnose(target_, host_, d);
+  Plan plan;
+  Result<void> planned = r->PlanFix(target_, host_, d, plan);
+  ASSERT_TRUE(planned) << planned.error().message;
+  ASSERT_EQ(plan.steps.size(), 3u);
+  const auto& edit = std::get<EditFile>(plan.steps[0].action);
+  EXPECT_EQ(edit.path, c.dir() + "/sites-enabled/default");
+  EXPECT_NE(edit.diff.find("+    # dcv-agent begin fileauth.txt"), std::string::npos);
+  EXPECT_EQ(std::get<WriteFile>(plan.steps[1].action).path,
+            ValidationFilePath(kAgentWebroot, target_));
+  const auto& reload = std::get<Reload>(plan.steps[2].action);
+  EXPECT_EQ(reload.test_argv, (std::vector<std::string>{"nginx", "-t"}));
+
+  auto originals = ApplyEdits(plan);
+  auto again = DetectCase(c);
+  for (const NginxUrlCase& u : again->Evaluate(target_)) {
+    SCOPED_TRACE(u.url);
+    ASSERT_TRUE(u.selection);
+    EXPECT_EQ(u.assumed.outcome, nginx::Outcome::kFile);
+    EXPECT_EQ(u.assumed.file, ValidationFilePath(kAgentWebroot, target_));
+  }
+  Plan second;  // idempotent: the snippet is there, no second edit
+  ASSERT_TRUE(again->PlanFix(target_, host_, d, second));
+  for (const Step& s : second.steps) EXPECT_FALSE(std::holds_alternative<EditFile>(s.action));
+
+  Plan cleanup;
+  ASSERT_TRUE(again->PlanCleanup(target_, host_, cleanup));
+  ApplyEdits(cleanup);
+  for (const auto& [path, text] : originals) EXPECT_EQ(nginx::testing::ReadAll(path), text);
+  EXPECT_TRUE(std::holds_alternative<Reload>(cleanup.steps.back().action));
+}
+
+TEST_F(NginxRemediatorTest, AlreadyServedFromDocrootPlansOnlyTheFile) {
+  nginx::testing::CorpusCase c("23-hosting-ifhost-rewrite");
+  auto r = DetectCase(c);
+  target_.domains = {"example.test"};
+  Plan plan;
+  ASSERT_TRUE(r->PlanFix(target_, host_, {}, plan));
+  ASSERT_EQ(plan.steps.size(), 1u);
+  std::string root = c.dir() + "/www/random11461/countdown";
+  EXPECT_EQ(std::get<WriteFile>(plan.steps[0].action).path, ValidationFilePath(root, target_));
+  c.PlaceValidationFile(target_.content);
+  Plan none;
+  ASSERT_TRUE(r->PlanFix(target_, host_, {}, none));
+  EXPECT_TRUE(none.empty());
+}
+
+TEST_F(NginxRemediatorTest, RefusesConfigurationThatFailsNginxTest) {
+  nginx::testing::CorpusCase c("02-certbot-nginx-redirect");
+  runner_.test_ok = false;
+  auto r = DetectCase(c);
+  Diagnosis d;
+  r->Diagnose(target_, host_, d);
+  ASSERT_EQ(d.findings.size(), 1u);
+  EXPECT_EQ(d.findings[0].code, FindingCode::kConfigInvalid);
+  EXPECT_NE(d.findings[0].evidence.find("unknown directive"), std::string::npos);
+  Plan plan;
+  Result<void> planned = r->PlanFix(target_, host_, d, plan);
+  ASSERT_FALSE(planned);
+  EXPECT_NE(planned.error().message.find("refuses"), std::string::npos);
+  EXPECT_TRUE(plan.empty());
+}
+
+}  // namespace
+}  // namespace dcv
