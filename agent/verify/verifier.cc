@@ -12,7 +12,10 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
+
+#include <boost/asio/ip/address.hpp>
 
 #include "agent/verify/curl_multi.h"
 #include "agent/verify/hop_transfer.h"
@@ -24,6 +27,17 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kEvidenceBytes = 256;
+
+// The family of an IP-literal host ("192.0.2.1", "[2001:db8::1]"); nothing for a name.
+std::optional<Family> LiteralFamily(std::string host) {
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  boost::system::error_code error;
+  boost::asio::ip::address address = boost::asio::ip::make_address(host, error);
+  if (error) return std::nullopt;
+  return address.is_v6() ? Family::kIpv6 : Family::kIpv4;
+}
 
 std::string TrimTrailingWhitespace(std::string text) {
   std::size_t end = text.find_last_not_of(" \t\r\n\v\f");
@@ -87,6 +101,15 @@ class SpecFetch {
     }
     current_url_ = url;
     visited_.insert(url);
+    Result<UrlParts> parts = ParseUrl(url);
+    std::optional<Family> literal = parts ? LiteralFamily(parts->host) : std::nullopt;
+    if (literal && *literal != spec_.family) {
+      // curl would only say "Couldn't connect"; the truth is there is nothing to dial.
+      result_.no_address = true;
+      result_.error = "no " + std::string(FamilyName(spec_.family)) + " address: " +
+                      parts->host + " is an " + FamilyName(*literal) + " address";
+      return nullptr;
+    }
     std::size_t body_cap = std::max(rules_.max_body_bytes, kEvidenceBytes);
     transfer_ = std::make_unique<HopTransfer>(
         url, spec_.family, body_cap, std::min(rules_.connect_timeout_ms, remaining.count()),

@@ -48,7 +48,7 @@ Result<NftChain> ParseChain(const json& obj) {
   return chain;
 }
 
-Result<NftRule> ParseRule(const json& obj) {
+Result<NftRule> ParseRule(json& obj) {
   NftRule rule;
   rule.handle = HandleField(obj);
   rule.comment = StringField(obj, "comment");
@@ -56,28 +56,29 @@ Result<NftRule> ParseRule(const json& obj) {
   if (expr == obj.end() || !expr->is_array()) {
     return MakeError("nft JSON: rule without an expr array: " + obj.dump());
   }
-  rule.expr = *expr;
+  rule.expr = std::move(*expr);
   return rule;
 }
 
-NftSet ParseSet(const json& obj, bool is_map) {
+NftSet ParseSet(json& obj, bool is_map) {
   NftSet set;
   set.family = StringField(obj, "family");
   set.table = StringField(obj, "table");
   set.name = StringField(obj, "name");
   set.is_map = is_map;
   auto elem = obj.find("elem");
-  if (elem != obj.end() && elem->is_array()) set.elements = *elem;
+  if (elem != obj.end() && elem->is_array()) set.elements = std::move(*elem);
   return set;
 }
 
-// Adds one top-level object to `out`; `index` maps chain keys to positions in out.chains.
-Result<void> AddObject(const json& item, NftRuleset& out, std::map<ChainKey, size_t>& index) {
+// Adds one top-level object to `out` (moving rule bodies out of `item`); `index` maps
+// chain keys to positions in out.chains.
+Result<void> AddObject(json& item, NftRuleset& out, std::map<ChainKey, size_t>& index) {
   if (!item.is_object() || item.size() != 1) {
     return MakeError("nft JSON: expected one-key objects in the nftables array");
   }
   const std::string& kind = item.begin().key();
-  const json& obj = item.begin().value();
+  json& obj = item.begin().value();
   if (!obj.is_object()) return {};  // e.g. {"metainfo": ...} variants we do not need
   if (kind == "metainfo") {
     out.nft_version = StringField(obj, "version");
@@ -142,7 +143,7 @@ Result<NftRuleset> ParseNftJson(std::string_view text) {
   }
   NftRuleset out;
   std::map<ChainKey, size_t> index;
-  for (const auto& item : *items) {
+  for (auto& item : *items) {
     auto added = AddObject(item, out, index);
     if (!added) return added.error();
   }

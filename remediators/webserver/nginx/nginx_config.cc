@@ -125,8 +125,8 @@ Result<void> Parser::ParseBlock(Lexer& lexer, uint32_t file, bool in_block, int 
           directive.block_close = close.offset;
           break;
         }
-        Result<void> inner = ParseBlock(lexer, file, true, nesting + 1, directive.children,
-                                        &directive.block_close);
+        Result<void> inner =
+            ParseBlock(lexer, file, true, nesting + 1, directive.children, &directive.block_close);
         if (!inner) return inner;
         break;
       }

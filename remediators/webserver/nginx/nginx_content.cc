@@ -90,8 +90,8 @@ const Directive* Evaluator::Local(const std::string& name) const {
 
 void Evaluator::ResolveRoot() {
   root_directive_ = Inherited("root");
-  std::string root = root_directive_ && !root_directive_->args.empty() ? root_directive_->args[0]
-                                                                       : "html";
+  std::string root =
+      root_directive_ && !root_directive_->args.empty() ? root_directive_->args[0] : "html";
   std::optional<std::string> expanded = Expand(root, state_);
   if (!expanded) {
     state_.document_root.reset();
@@ -112,8 +112,10 @@ bool Evaluator::Access() {
       level_has_rules = true;
       const std::string arg = d.args.empty() ? "" : d.args[0];
       if (arg == "all" || arg == "0.0.0.0/0" || arg == "::/0") {
-        if (d.name == "allow") allowed = true;
-        else rule = &d;
+        if (d.name == "allow")
+          allowed = true;
+        else
+          rule = &d;
         break;
       }
     }
@@ -151,8 +153,7 @@ void Evaluator::Content() {
         answer_ = Answer{};
         answer_.outcome = Outcome::kUpstream;
         answer_.decider = &d;
-        answer_.note = d.name + " " + (d.args.empty() ? "" : d.args[0]) + " at " +
-                       config_.Where(d);
+        answer_.note = d.name + " " + (d.args.empty() ? "" : d.args[0]) + " at " + config_.Where(d);
         return;
       }
       if (IsUnknownHandler(d.name)) {
@@ -281,11 +282,16 @@ std::string DescribeAnswer(const Config& config, const Answer& a) {
     case Outcome::kFile:
       return std::to_string(a.status) + (a.status == 200 ? " from " : ", missing: ") + a.file +
              where;
-    case Outcome::kUpstream: return "passed to the application: " + a.note;
-    case Outcome::kRedirect: return std::to_string(a.status) + " -> " + a.location + where;
-    case Outcome::kStatus: return std::to_string(a.status) + " from " + a.note;
-    case Outcome::kNoResponse: return "connection closed without an answer (444)" + where;
-    case Outcome::kUnknown: return "not predictable: " + a.note;
+    case Outcome::kUpstream:
+      return "passed to the application: " + a.note;
+    case Outcome::kRedirect:
+      return std::to_string(a.status) + " -> " + a.location + where;
+    case Outcome::kStatus:
+      return std::to_string(a.status) + " from " + a.note;
+    case Outcome::kNoResponse:
+      return "connection closed without an answer (444)" + where;
+    case Outcome::kUnknown:
+      return "not predictable: " + a.note;
   }
   return "?";
 }

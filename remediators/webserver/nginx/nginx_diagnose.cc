@@ -49,8 +49,9 @@ Prediction ToPrediction(const nginx::Config& config, const NginxUrlCase& c) {
 
 Finding Make(FindingCode code, Severity severity, const NginxUrlCase& c, std::string evidence,
              std::string remedy, std::string source) {
-  return Finding{code, severity, c.domain, c.url, std::move(evidence), std::move(remedy),
-                 std::move(source), true};
+  return Finding{
+      code, severity, c.domain, c.url, std::move(evidence), std::move(remedy), std::move(source),
+      true};
 }
 
 constexpr const char* kEditRemedy =
@@ -65,10 +66,11 @@ void UrlFindings(const nginx::Config& config, const Target& target, const NginxU
   const nginx::Answer& a = c.answer;
   std::string source = a.decider ? config.Where(*a.decider) : block;
   if (c.tls_mismatch) {
-    Finding f = Make(FindingCode::kHttpsNotServing, Severity::kWarning, c,
-                     std::string(c.https ? "port 443 is not a TLS listener" : "port 80 expects TLS") +
-                         " in the block at " + block,
-                     "add `ssl` (and a certificate) to the listen directive", block);
+    Finding f =
+        Make(FindingCode::kHttpsNotServing, Severity::kWarning, c,
+             std::string(c.https ? "port 443 is not a TLS listener" : "port 80 expects TLS") +
+                 " in the block at " + block,
+             "add `ssl` (and a certificate) to the listen directive", block);
     f.fixable = false;
     out.push_back(std::move(f));
     return;
@@ -79,8 +81,10 @@ void UrlFindings(const nginx::Config& config, const Target& target, const NginxU
                        "the request lands on the " +
                            std::string(nginx::MatchKindName(c.selection->how)) + " at " + block +
                            ", whose server_name does not include " + c.domain,
-                       "add " + c.domain + " to the server_name of the intended block, or serve "
-                       "the path in this one (`dcv-agent fix` does the latter)", block));
+                       "add " + c.domain +
+                           " to the server_name of the intended block, or serve "
+                           "the path in this one (`dcv-agent fix` does the latter)",
+                       block));
   }
   if (a.outcome == nginx::Outcome::kRedirect) {
     out.push_back(Make(FindingCode::kRedirectOnPath, Severity::kError, c,
@@ -122,11 +126,14 @@ void NoListener(const std::vector<NginxUrlCase>& cases, std::vector<Finding>& ou
     std::string port = c.https ? "443" : "80";
     std::string family = c.ipv6 ? "IPv6" : "IPv4";
     Finding f{FindingCode::kNoListener,
-              c.https || c.ipv6 ? Severity::kWarning : Severity::kError, "", "",
+              c.https || c.ipv6 ? Severity::kWarning : Severity::kError,
+              "",
+              "",
               "no nginx server block listens on port " + port + " for " + family,
               "add `listen " + std::string(c.ipv6 ? "[::]:" : "") + port + (c.https ? " ssl" : "") +
                   ";` to the server block for the domain",
-              "", false};
+              "",
+              false};
     out.push_back(std::move(f));
   }
 }
@@ -135,10 +142,15 @@ void NoListener(const std::vector<NginxUrlCase>& cases, std::vector<Finding>& ou
 
 void NginxRemediator::Diagnose(const Target& target, const Host&, Diagnosis& out) {
   if (config_invalid_) {
-    Finding f{FindingCode::kConfigInvalid, Severity::kError, "", "", test_output_,
+    Finding f{FindingCode::kConfigInvalid,
+              Severity::kError,
+              "",
+              "",
+              test_output_,
               "fix the configuration until `" + FormatArgv(nginx::TestArgv(instance_)) +
                   "` passes; dcv-agent does not edit a configuration that already fails it",
-              instance_.conf_path, false};
+              instance_.conf_path,
+              false};
     out.findings.push_back(std::move(f));
     return;
   }
@@ -152,7 +164,8 @@ void NginxRemediator::Diagnose(const Target& target, const Host&, Diagnosis& out
   NoListener(cases, findings);
   std::set<std::string> seen;  // IPv4 and IPv6 often find the same thing
   for (Finding& f : findings) {
-    std::string key = std::string(CodeName(f.code)) + "|" + f.url + "|" + f.source + "|" + f.evidence;
+    std::string key =
+        std::string(CodeName(f.code)) + "|" + f.url + "|" + f.source + "|" + f.evidence;
     if (seen.insert(key).second) out.findings.push_back(std::move(f));
   }
 }

@@ -20,7 +20,8 @@ std::string IndentAt(const std::string& text, size_t offset) {
   size_t line_start = text.rfind('\n', offset == 0 ? 0 : offset - 1);
   line_start = line_start == std::string::npos ? 0 : line_start + 1;
   std::string indent = text.substr(line_start, offset - line_start);
-  bool blank = std::all_of(indent.begin(), indent.end(), [](char c) { return c == ' ' || c == '\t'; });
+  bool blank =
+      std::all_of(indent.begin(), indent.end(), [](char c) { return c == ' ' || c == '\t'; });
   return blank ? indent : "";
 }
 
@@ -39,8 +40,8 @@ std::pair<size_t, std::string> Insertion(const std::string& text, const Directiv
                                          const std::vector<std::string>& lines) {
   std::string indent = ChildIndent(text, server);
   size_t eol = text.find('\n', server.block_open);
-  std::string rest = text.substr(server.block_open,
-                                 eol == std::string::npos ? std::string::npos : eol - server.block_open);
+  std::string rest = text.substr(
+      server.block_open, eol == std::string::npos ? std::string::npos : eol - server.block_open);
   size_t first = rest.find_first_not_of(" \t\r");
   bool whole_lines = eol != std::string::npos && (first == std::string::npos || rest[first] == '#');
   std::string block;
@@ -75,8 +76,8 @@ std::vector<std::string> SnippetLines(const Target& target, const std::string& w
 bool HasSnippet(const Config& config, const Directive& server, const Target& target) {
   const std::string& text = config.FileOf(server).text;
   std::string marker = std::string(kBegin) + target.token;
-  for (size_t at = text.find(marker, server.block_open); at != std::string::npos && at < server.block_close;
-       at = text.find(marker, at + 1)) {
+  for (size_t at = text.find(marker, server.block_open);
+       at != std::string::npos && at < server.block_close; at = text.find(marker, at + 1)) {
     char next = at + marker.size() < text.size() ? text[at + marker.size()] : '\n';
     if (next == '\n' || next == ' ') return true;
   }

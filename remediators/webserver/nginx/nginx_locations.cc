@@ -13,10 +13,14 @@ LocationSpec ParseLocation(const Directive& location) {
   const auto& a = location.args;
   if (a.size() >= 2) {
     spec.pattern = a[1];
-    if (a[0] == "=") spec.kind = LocationSpec::kExact;
-    else if (a[0] == "^~") spec.kind = LocationSpec::kNoRegex;
-    else if (a[0] == "~") spec.kind = LocationSpec::kRegex;
-    else if (a[0] == "~*") spec.kind = LocationSpec::kRegexCaseless;
+    if (a[0] == "=")
+      spec.kind = LocationSpec::kExact;
+    else if (a[0] == "^~")
+      spec.kind = LocationSpec::kNoRegex;
+    else if (a[0] == "~")
+      spec.kind = LocationSpec::kRegex;
+    else if (a[0] == "~*")
+      spec.kind = LocationSpec::kRegexCaseless;
     return spec;
   }
   if (a.empty()) return spec;

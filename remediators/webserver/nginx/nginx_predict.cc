@@ -47,7 +47,8 @@ Evaluator::Flow Evaluator::Unknown(const Directive& d, const std::string& why) {
 std::string Evaluator::AbsoluteLocation(const std::string& target) const {
   if (IsAbsoluteUrl(target) || target.empty() || target[0] != '/') return target;
   const Request& r = *state_.request;
-  bool default_port = (r.scheme == "http" && r.port == 80) || (r.scheme == "https" && r.port == 443);
+  bool default_port =
+      (r.scheme == "http" && r.port == 80) || (r.scheme == "https" && r.port == 443);
   return r.scheme + "://" + r.host + (default_port ? "" : ":" + std::to_string(r.port)) + target;
 }
 
@@ -118,15 +119,22 @@ Evaluator::Flow Evaluator::If(const Directive& d, bool in_location) {
 Evaluator::Flow Evaluator::RunRewrites(const std::vector<Directive>& list, bool in_location) {
   for (const Directive& d : list) {
     Flow flow = Flow::kNext;
-    if (d.name == "return") flow = Return(d);
-    else if (d.name == "rewrite") flow = Rewrite(d);
-    else if (d.name == "if") flow = If(d, in_location);
-    else if (d.name == "break") flow = Flow::kBreak;
-    else if (IsUnsupported(d.name)) flow = Unknown(d, "unsupported directive " + d.name);
+    if (d.name == "return")
+      flow = Return(d);
+    else if (d.name == "rewrite")
+      flow = Rewrite(d);
+    else if (d.name == "if")
+      flow = If(d, in_location);
+    else if (d.name == "break")
+      flow = Flow::kBreak;
+    else if (IsUnsupported(d.name))
+      flow = Unknown(d, "unsupported directive " + d.name);
     else if (d.name == "set" && d.args.size() == 2 && d.args[0].size() > 1) {
       std::optional<std::string> v = Expand(d.args[1], state_);
-      if (v) state_.vars[d.args[0].substr(1)] = *v;
-      else state_.vars.erase(d.args[0].substr(1));  // unknown stays unknown
+      if (v)
+        state_.vars[d.args[0].substr(1)] = *v;
+      else
+        state_.vars.erase(d.args[0].substr(1));  // unknown stays unknown
     }
     if (flow != Flow::kNext) return flow;
   }

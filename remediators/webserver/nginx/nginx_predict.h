@@ -41,15 +41,15 @@ enum class Outcome {
 /// The predicted answer.
 struct Answer {
   Outcome outcome = Outcome::kUnknown;
-  int status = 0;           // HTTP status; 0 when unknown (upstream, unknown, 444)
-  std::string location;     // kRedirect
-  std::string body;         // kStatus from `return 200 text`
-  std::string file;         // kFile: the path nginx opens
-  std::string docroot;      // kFile: the root when file == docroot + uri ("" for alias)
-  bool denied = false;      // access module (deny / auth_basic) or a deny-style location
-  const Directive* decider = nullptr;   // the directive that decided
+  int status = 0;                      // HTTP status; 0 when unknown (upstream, unknown, 444)
+  std::string location;                // kRedirect
+  std::string body;                    // kStatus from `return 200 text`
+  std::string file;                    // kFile: the path nginx opens
+  std::string docroot;                 // kFile: the root when file == docroot + uri ("" for alias)
+  bool denied = false;                 // access module (deny / auth_basic) or a deny-style location
+  const Directive* decider = nullptr;  // the directive that decided
   const Directive* location_block = nullptr;  // the location used (nullptr: the server)
-  std::string note;         // why, in words ("return at ...", "unsupported: ...")
+  std::string note;                           // why, in words ("return at ...", "unsupported: ...")
 };
 
 /// Predicts the answer of `server` (selected for the request) to `request`.

@@ -66,9 +66,9 @@ Result<bool> NginxRemediator::Detect(const Host& host) {
   nginx::ResolvePaths(version.err + version.out, instance_);
   ProcessResult test = host.runner.Run(nginx::TestArgv(instance_));
   config_invalid_ = !test.ok();
-  test_output_ = test.started ? test.err : "could not run " + FormatArgv(nginx::TestArgv(instance_));
-  Result<nginx::Config> config =
-      nginx::LoadConfig({instance_.conf_path, instance_.prefix, {}, 32});
+  test_output_ =
+      test.started ? test.err : "could not run " + FormatArgv(nginx::TestArgv(instance_));
+  Result<nginx::Config> config = nginx::LoadConfig({instance_.conf_path, instance_.prefix, {}, 32});
   if (!config) {
     if (config_invalid_) return true;  // Diagnose reports CONFIG_INVALID
     return MakeError("nginx configuration unreadable: " + config.error().message);
@@ -81,7 +81,8 @@ std::vector<NginxUrlCase> NginxRemediator::Evaluate(const Target& target,
                                                     const nginx::Config* config) const {
   if (config == nullptr) config = config_ ? &*config_ : nullptr;
   if (config == nullptr) return {};
-  std::vector<nginx::ServerBlock> servers = nginx::CollectServers(*config);
+  auto servers =
+      std::make_shared<const std::vector<nginx::ServerBlock>>(nginx::CollectServers(*config));
   std::vector<std::string> local = options_.local_addresses.value_or(InterfaceAddresses());
   nginx::FileView real = nginx::RealFiles();
   nginx::FileView assumed = real;
@@ -92,12 +93,19 @@ std::vector<NginxUrlCase> NginxRemediator::Evaluate(const Target& target,
   for (const std::string& domain : target.domains) {
     for (bool https : {false, true}) {
       for (bool ipv6 : {false, true}) {
-        NginxUrlCase c{domain, (https ? "https://" : "http://") + domain + target.UrlPath(),
-                       https, ipv6, std::nullopt, false, {}, {}};
+        NginxUrlCase c{domain,
+                       (https ? "https://" : "http://") + domain + target.UrlPath(),
+                       https,
+                       ipv6,
+                       std::nullopt,
+                       servers,
+                       false,
+                       {},
+                       {}};
         int port = https ? 443 : 80;
-        c.selection = nginx::SelectServer(servers, domain, nginx::Endpoint{port, ipv6, local});
+        c.selection = nginx::SelectServer(*servers, domain, nginx::Endpoint{port, ipv6, local});
         if (c.selection) {
-          c.tls_mismatch = https != SocketHasSsl(servers, *c.selection->listen);
+          c.tls_mismatch = https != SocketHasSsl(*servers, *c.selection->listen);
           nginx::Request request{https ? "https" : "http", domain, port, target.UrlPath()};
           c.answer = nginx::Predict(*config, *c.selection->server, request, real);
           c.assumed = nginx::Predict(*config, *c.selection->server, request, assumed);
@@ -110,16 +118,18 @@ std::vector<NginxUrlCase> NginxRemediator::Evaluate(const Target& target,
 }
 
 Step NginxRemediator::ReloadStep() const {
-  return Step{"webserver.nginx.reload", std::string(id()), "test the nginx configuration, then reload nginx",
+  return Step{"webserver.nginx.reload", std::string(id()),
+              "test the nginx configuration, then reload nginx",
               Reload{"nginx", nginx::TestArgv(instance_), nginx::ReloadArgv(instance_)}};
 }
 
 Result<void> NginxRemediator::PlanFix(const Target& target, const Host&, const Diagnosis&,
                                       Plan& plan) {
   if (config_invalid_) {
-    return MakeError("nginx -t already fails on the current configuration (" +
-                     instance_.conf_path + "); dcv-agent refuses to edit a configuration that "
-                     "does not pass its own test: " + test_output_);
+    return MakeError("nginx -t already fails on the current configuration (" + instance_.conf_path +
+                     "); dcv-agent refuses to edit a configuration that "
+                     "does not pass its own test: " +
+                     test_output_);
   }
   if (!config_) return MakeError("nginx configuration was not read (Detect first)");
   std::vector<NginxUrlCase> cases = Evaluate(target);
@@ -144,8 +154,7 @@ Result<void> NginxRemediator::PlanFix(const Target& target, const Host&, const D
   return {};
 }
 
-Result<void> NginxRemediator::PlanEdit(const Target& target,
-                                       const std::vector<NginxUrlCase>& cases,
+Result<void> NginxRemediator::PlanEdit(const Target& target, const std::vector<NginxUrlCase>& cases,
                                        Plan& plan) const {
   std::vector<const nginx::Directive*> blocks;
   for (const NginxUrlCase& c : cases) {
@@ -168,11 +177,11 @@ Result<void> NginxRemediator::PlanEdit(const Target& target,
     }
   }
   for (const nginx::FileEdit& e : edits) {
-    plan.steps.push_back(Step{"webserver.nginx.edit:" + e.path, std::string(id()),
-                              "serve " + target.UrlPath() + " from " + kAgentWebroot +
-                                  " in the server blocks of " + e.path,
-                              EditFile{e.path, e.before, e.after,
-                                       nginx::UnifiedDiff(e.path, e.before, e.after)}});
+    plan.steps.push_back(
+        Step{"webserver.nginx.edit:" + e.path, std::string(id()),
+             "serve " + target.UrlPath() + " from " + kAgentWebroot + " in the server blocks of " +
+                 e.path,
+             EditFile{e.path, e.before, e.after, nginx::UnifiedDiff(e.path, e.before, e.after)}});
   }
   if (!ValidationFileMatches(kAgentWebroot, target)) {
     Result<Step> file = PlanValidationFile(kAgentWebroot, target);
@@ -190,11 +199,10 @@ Result<void> NginxRemediator::PlanCleanup(const Target& target, const Host&, Pla
     std::string after = nginx::RemoveSnippets(file.text, target.token);
     if (after == file.text) continue;
     edited = true;
-    plan.steps.push_back(Step{"webserver.nginx.cleanup:" + file.path, std::string(id()),
-                              "remove the dcv-agent location for " + target.token + " from " +
-                                  file.path,
-                              EditFile{file.path, file.text, after,
-                                       nginx::UnifiedDiff(file.path, file.text, after)}});
+    plan.steps.push_back(Step{
+        "webserver.nginx.cleanup:" + file.path, std::string(id()),
+        "remove the dcv-agent location for " + target.token + " from " + file.path,
+        EditFile{file.path, file.text, after, nginx::UnifiedDiff(file.path, file.text, after)}});
   }
   if (edited) plan.steps.push_back(ReloadStep());
   std::string path = ValidationFilePath(kAgentWebroot, target);
@@ -202,8 +210,8 @@ Result<void> NginxRemediator::PlanCleanup(const Target& target, const Host&, Pla
   if (std::filesystem::exists(path, ec)) {
     std::string content = target.content;
     if (content.empty() || content.back() != '\n') content += '\n';
-    plan.steps.push_back(Step{"webserver.nginx.remove-file", std::string(id()),
-                              "remove " + path, RemoveFile{path, content}});
+    plan.steps.push_back(Step{"webserver.nginx.remove-file", std::string(id()), "remove " + path,
+                              RemoveFile{path, content}});
   }
   return {};
 }

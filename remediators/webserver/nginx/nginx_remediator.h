@@ -32,6 +32,8 @@ struct NginxUrlCase {
   bool https = false;
   bool ipv6 = false;
   std::optional<nginx::Selection> selection;  // nullopt: nothing listens
+  /// The blocks `selection` points into (shared by all cases of one evaluation).
+  std::shared_ptr<const std::vector<nginx::ServerBlock>> servers;
   bool tls_mismatch = false;  // https to a socket without ssl (or the reverse)
   nginx::Answer answer;       // with the file system as it is
   nginx::Answer assumed;      // as if the validation file existed where nginx looks

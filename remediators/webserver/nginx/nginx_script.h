@@ -18,9 +18,9 @@ struct ScriptState {
   const Request* request = nullptr;
   const ServerBlock* server = nullptr;
   const FileView* files = nullptr;
-  std::string uri;                        // $uri, changed by rewrite / try_files
-  std::vector<std::string> captures;      // $0..$9 of the last successful regex
-  std::map<std::string, std::string> vars;  // from `set`
+  std::string uri;                           // $uri, changed by rewrite / try_files
+  std::vector<std::string> captures;         // $0..$9 of the last successful regex
+  std::map<std::string, std::string> vars;   // from `set`
   std::optional<std::string> document_root;  // nullopt until known
 };
 

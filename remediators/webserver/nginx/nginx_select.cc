@@ -203,12 +203,18 @@ std::optional<Selection> SelectServer(const std::vector<ServerBlock>& servers,
 
 std::string_view MatchKindName(MatchKind how) {
   switch (how) {
-    case MatchKind::kExact: return "exact server_name";
-    case MatchKind::kWildcardHead: return "leading wildcard server_name";
-    case MatchKind::kWildcardTail: return "trailing wildcard server_name";
-    case MatchKind::kRegex: return "regex server_name";
-    case MatchKind::kDefaultServer: return "default_server";
-    case MatchKind::kFirst: return "first block for the address:port";
+    case MatchKind::kExact:
+      return "exact server_name";
+    case MatchKind::kWildcardHead:
+      return "leading wildcard server_name";
+    case MatchKind::kWildcardTail:
+      return "trailing wildcard server_name";
+    case MatchKind::kRegex:
+      return "regex server_name";
+    case MatchKind::kDefaultServer:
+      return "default_server";
+    case MatchKind::kFirst:
+      return "first block for the address:port";
   }
   return "?";
 }

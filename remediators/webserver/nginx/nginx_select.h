@@ -17,8 +17,8 @@ namespace dcv::nginx {
 struct Listen {
   std::string address;  // "" = wildcard; otherwise an IP literal without brackets
   int port = 80;
-  bool ipv6 = false;           // an IPv6 socket
-  bool ipv6only = true;        // for IPv6 wildcard sockets: false = also takes IPv4
+  bool ipv6 = false;     // an IPv6 socket
+  bool ipv6only = true;  // for IPv6 wildcard sockets: false = also takes IPv4
   bool default_server = false;
   bool ssl = false;
   const Directive* directive = nullptr;  // nullptr for the implicit listen

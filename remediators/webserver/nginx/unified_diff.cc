@@ -30,8 +30,8 @@ std::vector<std::string_view> SplitLines(std::string_view text) {
 }
 
 /// Myers' algorithm over a[a0, a0+n) and b[b0, b0+m); appends the script to `out`.
-void Myers(const std::vector<std::string_view>& a, const std::vector<std::string_view>& b,
-           int n, int m, int a0, int b0, std::vector<Edit>& out) {
+void Myers(const std::vector<std::string_view>& a, const std::vector<std::string_view>& b, int n,
+           int m, int a0, int b0, std::vector<Edit>& out) {
   int max = n + m;
   std::vector<int> v(2 * max + 3, 0);
   int off = max + 1;
@@ -41,7 +41,7 @@ void Myers(const std::vector<std::string_view>& a, const std::vector<std::string
     bool done = false;
     for (int k = -d; k <= d && !done; k += 2) {
       int x = (k == -d || (k != d && v[off + k - 1] < v[off + k + 1])) ? v[off + k + 1]
-                                                                          : v[off + k - 1] + 1;
+                                                                       : v[off + k - 1] + 1;
       int y = x - k;
       while (x < n && y < m && a[a0 + x] == b[b0 + y]) {
         ++x;
@@ -66,8 +66,10 @@ void Myers(const std::vector<std::string_view>& a, const std::vector<std::string
       reversed.push_back({Op::kEqual, a[a0 + x]});
     }
     if (d > 0) {
-      if (x == prev_x) reversed.push_back({Op::kInsert, b[b0 + y - 1]});
-      else reversed.push_back({Op::kDelete, a[a0 + x - 1]});
+      if (x == prev_x)
+        reversed.push_back({Op::kInsert, b[b0 + y - 1]});
+      else
+        reversed.push_back({Op::kDelete, a[a0 + x - 1]});
     }
     x = prev_x;
     y = prev_y;
@@ -137,8 +139,8 @@ std::string UnifiedDiff(const std::string& path, std::string_view before, std::s
       count_b += e.op != Op::kDelete;
       AppendLine(body, e.op == Op::kEqual ? ' ' : e.op == Op::kDelete ? '-' : '+', e.line);
     }
-    out += "@@ -" + Range(line_a - back, count_a) + " +" + Range(line_b - back, count_b) +
-           " @@\n" + body;
+    out += "@@ -" + Range(line_a - back, count_a) + " +" + Range(line_b - back, count_b) + " @@\n" +
+           body;
     line_a += count_a - back;
     line_b += count_b - back;
     i = end;

@@ -9,8 +9,8 @@
 namespace dcv {
 namespace {
 
-using testing::NftFixture;
-using testing::NftFixtureRuleset;
+using nft_test::NftFixture;
+using nft_test::NftFixtureRuleset;
 
 // The request PlanOpenings + the remediator would make for a fixture, with the stopping
 // rule's text as nft lists it.

@@ -11,7 +11,7 @@
 namespace dcv {
 namespace {
 
-using testing::NftFixtureRuleset;
+using nft_test::NftFixtureRuleset;
 
 NftEvaluation Evaluate(const std::string& fixture, std::vector<std::string> ifaces = {"lo", "eth0"},
                        std::vector<int> ports = {80, 443}) {

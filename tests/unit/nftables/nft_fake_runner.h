@@ -8,7 +8,7 @@
 
 #include "platform/process.h"
 
-namespace dcv::testing {
+namespace dcv::nft_test {
 
 class FakeRunner : public ProcessRunner {
  public:
@@ -41,4 +41,4 @@ class FakeRunner : public ProcessRunner {
   std::map<std::vector<std::string>, ProcessResult> answers_;
 };
 
-}  // namespace dcv::testing
+}  // namespace dcv::nft_test

@@ -9,8 +9,8 @@
 namespace dcv {
 namespace {
 
-using testing::NftFixture;
-using testing::NftFixtureRuleset;
+using nft_test::NftFixture;
+using nft_test::NftFixtureRuleset;
 
 TEST(NftRulesetTest, EmptyRulesetHasNoTables) {
   const NftRuleset rs = NftFixtureRuleset("empty");

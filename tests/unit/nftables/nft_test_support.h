@@ -10,7 +10,7 @@
 
 #include "remediators/firewall/nftables/nft_ruleset.h"
 
-namespace dcv::testing {
+namespace dcv::nft_test {
 
 /// The content of tests/fixtures/nft/<name>.
 inline std::string NftFixture(const std::string& name) {
@@ -28,4 +28,4 @@ inline NftRuleset NftFixtureRuleset(const std::string& name) {
   return parsed ? *parsed : NftRuleset{};
 }
 
-}  // namespace dcv::testing
+}  // namespace dcv::nft_test

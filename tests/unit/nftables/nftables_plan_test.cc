@@ -12,8 +12,8 @@
 namespace dcv {
 namespace {
 
-using testing::NftFixture;
-using testing::NftFixtureRuleset;
+using nft_test::NftFixture;
+using nft_test::NftFixtureRuleset;
 
 NftOpeningPlan Plan(const std::string& fixture, std::vector<std::string> ifaces = {"eth0"}) {
   return PlanOpenings(NftFixtureRuleset(fixture), {{80, 443}, std::move(ifaces)});

@@ -11,8 +11,8 @@
 namespace dcv {
 namespace {
 
-using testing::FakeRunner;
-using testing::NftFixture;
+using nft_test::FakeRunner;
+using nft_test::NftFixture;
 
 const Argv kList{"nft", "-j", "list", "ruleset"};
 

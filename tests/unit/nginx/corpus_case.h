@@ -29,6 +29,23 @@ inline void ReplaceAll(std::string& s, const std::string& from, const std::strin
   }
 }
 
+/// "path:N" for the first line of the file at `path` containing `needle` (after the first
+/// line containing `after`, if given), so that tests cite lines without hard-coding them.
+inline std::string WhereIs(const std::string& path, const std::string& needle,
+                           const std::string& after = "") {
+  std::istringstream in(ReadAll(path));
+  int n = 0;
+  bool searching = after.empty();
+  for (std::string line; std::getline(in, line);) {
+    ++n;
+    if (searching && line.find(needle) != std::string::npos) {
+      return path + ":" + std::to_string(n);
+    }
+    if (!searching && line.find(after) != std::string::npos) searching = true;
+  }
+  return path + ":?";
+}
+
 /// A corpus case copied to a fresh directory with its placeholders filled.
 class CorpusCase {
  public:

@@ -42,9 +42,10 @@ std::vector<std::string> Words(std::string_view text) {
   std::vector<std::string> out;
   for (Token t = lexer.Next(); t.kind != TokenKind::kEnd; t = lexer.Next()) {
     if (t.kind == TokenKind::kError) return {"ERROR: " + t.text};
-    out.push_back(t.kind == TokenKind::kWord ? t.text
-                  : t.kind == TokenKind::kSemicolon ? ";"
-                  : t.kind == TokenKind::kBlockStart ? "{" : "}");
+    out.push_back(t.kind == TokenKind::kWord         ? t.text
+                  : t.kind == TokenKind::kSemicolon  ? ";"
+                  : t.kind == TokenKind::kBlockStart ? "{"
+                                                     : "}");
   }
   return out;
 }
@@ -98,8 +99,8 @@ TEST(NginxConfig, ErrorsNameFileAndLine) {
 
 TEST(NginxConfig, IncludesGlobsInSortedOrderRelativeToConfDir) {
   TempDir dir;
-  std::string main = dir.Write("nginx.conf",
-                               "http {\n  include sites/*.conf;\n  include extra.conf;\n}\n");
+  std::string main =
+      dir.Write("nginx.conf", "http {\n  include sites/*.conf;\n  include extra.conf;\n}\n");
   dir.Write("sites/b.conf", "server { server_name b; }\n");
   dir.Write("sites/a.conf", "server { server_name a; }\n");
   dir.Write("sites/.hidden.conf", "server { server_name hidden; }\n");
@@ -163,7 +164,8 @@ TEST(NginxConfig, TenThousandServerBlocksParseQuickly) {
       std::string n = std::to_string(f * 100 + i);
       text += "server {\n  listen 80;\n  listen [::]:443 ssl http2;\n  server_name site" + n +
               ".example www.site" + n + ".example;\n  root /srv/" + n +
-              ";\n  ssl_certificate /etc/ssl/" + n + ".pem;\n  location / {\n    try_files $uri "
+              ";\n  ssl_certificate /etc/ssl/" + n +
+              ".pem;\n  location / {\n    try_files $uri "
               "$uri/ /index.php?$args;\n  }\n  location ~ \\.php$ {\n    fastcgi_pass "
               "unix:/run/php.sock;\n  }\n}\n";
     }

@@ -42,8 +42,9 @@ class PredictTest : public ::testing::Test {
 };
 
 TEST_F(PredictTest, ServerLevelReturn301) {
-  Answer a = Ask("server {\n listen 80;\n root /srv;\n"
-                 " return 301 https://$host$request_uri;\n location / { }\n}");
+  Answer a =
+      Ask("server {\n listen 80;\n root /srv;\n"
+          " return 301 https://$host$request_uri;\n location / { }\n}");
   EXPECT_EQ(a.outcome, Outcome::kRedirect);
   EXPECT_EQ(a.status, 301);
   EXPECT_EQ(a.location, "https://example.com" + kPath);
@@ -54,18 +55,19 @@ TEST_F(PredictTest, IfHostReturnAndRewritePermanent) {
   Answer a = Ask("server {\n if ($host = example.com) {\n  return 302 /moved;\n }\n}");
   EXPECT_EQ(a.status, 302);
   EXPECT_EQ(a.location, "http://example.com/moved");
-  a = Ask("server {\n if ($host != 'www.example.com') {\n"
+  a =
+      Ask("server {\n if ($host != 'www.example.com') {\n"
           "  rewrite ^/(.*)$ http://www.example.com/$1 permanent;\n }\n}");
   EXPECT_EQ(a.status, 301);
   EXPECT_EQ(a.location, "http://www.example.com" + kPath);
-  a = Ask("server {\n if ($scheme = http) { return 301 https://$host$uri; }\n root /r;\n}",
-          "http");
+  a = Ask("server {\n if ($scheme = http) { return 301 https://$host$uri; }\n root /r;\n}", "http");
   EXPECT_EQ(a.status, 301);
 }
 
 TEST_F(PredictTest, DotfileDenyBeatsPrefixButNotCaretTilde) {
-  std::string base = " listen 80;\n root /srv;\n location / { try_files $uri =404; }\n"
-                     " location ~ /\\. { deny all; }\n";
+  std::string base =
+      " listen 80;\n root /srv;\n location / { try_files $uri =404; }\n"
+      " location ~ /\\. { deny all; }\n";
   Answer a = Ask("server {\n" + base + "}");
   EXPECT_EQ(a.outcome, Outcome::kStatus);
   EXPECT_EQ(a.status, 403);
@@ -83,10 +85,12 @@ TEST_F(PredictTest, DotfileDenyBeatsPrefixButNotCaretTilde) {
 }
 
 TEST_F(PredictTest, RegexOrderCaselessAndNested) {
-  Answer a = Ask("server {\n location ~* \\.TXT$ { return 410; }\n"
-                 " location ~ \\.txt$ { return 404; }\n}");
+  Answer a =
+      Ask("server {\n location ~* \\.TXT$ { return 410; }\n"
+          " location ~ \\.txt$ { return 404; }\n}");
   EXPECT_EQ(a.status, 410);
-  a = Ask("server {\n location /.well-known/ {\n  location ~ f\\.txt$ { return 418; }\n }\n"
+  a =
+      Ask("server {\n location /.well-known/ {\n  location ~ f\\.txt$ { return 418; }\n }\n"
           " location ~ \\.txt$ { return 404; }\n}");
   EXPECT_EQ(a.status, 418);  // nested regex of the longest prefix is tried first
   a = Ask("server {\n location = " + kPath + " { return 204; }\n location ~ . { return 404; }\n}");
@@ -107,8 +111,7 @@ TEST_F(PredictTest, TryFilesFallbackToFrontControllerAndUpstream) {
 }
 
 TEST_F(PredictTest, ProxyPassAliasAndDefaultRoot) {
-  EXPECT_EQ(Ask("server {\n location / { proxy_pass http://app; }\n}").outcome,
-            Outcome::kUpstream);
+  EXPECT_EQ(Ask("server {\n location / { proxy_pass http://app; }\n}").outcome, Outcome::kUpstream);
   Answer a = Ask("server {\n location /.well-known/pki-validation/ { alias /v/; }\n}");
   EXPECT_EQ(a.file, "/v/f.txt");
   EXPECT_EQ(a.docroot, "");
@@ -129,11 +132,13 @@ TEST_F(PredictTest, AccessRules) {
 }
 
 TEST_F(PredictTest, RewriteLastRestartsBreakStays) {
-  Answer a = Ask("server {\n rewrite ^/\\.well-known/(.*)$ /wk/$1 last;\n"
-                 " location /wk/ { return 200 moved; }\n}");
+  Answer a =
+      Ask("server {\n rewrite ^/\\.well-known/(.*)$ /wk/$1 last;\n"
+          " location /wk/ { return 200 moved; }\n}");
   EXPECT_EQ(a.status, 200);
   EXPECT_EQ(a.body, "moved");
-  a = Ask("server {\n root /r;\n location / {\n  rewrite ^ /other break;\n }\n"
+  a =
+      Ask("server {\n root /r;\n location / {\n  rewrite ^ /other break;\n }\n"
           " location /other { return 500; }\n}");
   EXPECT_EQ(a.file, "/r/other");
 }
@@ -169,10 +174,10 @@ void CheckCorpusCase(const std::string& name) {
       continue;
     }
     ASSERT_TRUE(sel);
-    Answer a = Predict(*config, *sel->server,
-                       Request{https ? "https" : "http", host, port,
-                               "/.well-known/pki-validation/fileauth.txt"},
-                       RealFiles());
+    Answer a = Predict(
+        *config, *sel->server,
+        Request{https ? "https" : "http", host, port, "/.well-known/pki-validation/fileauth.txt"},
+        RealFiles());
     if (row.body.rfind("upstream:", 0) == 0) {
       EXPECT_EQ(a.outcome, Outcome::kUpstream) << a.note;
       continue;

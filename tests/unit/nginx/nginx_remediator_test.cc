@@ -83,12 +83,19 @@ TEST_F(NginxRemediatorTest, DetectReadsMasterFlagsAndRunsTestWithThem) {
   NginxRemediator r(NginxOptions{proc_.string(), (proc_ / "systemd").string(), {{}}});
   Result<bool> found = r.Detect(host_);
   ASSERT_TRUE(found && *found);
-  std::vector<std::string> test_argv{"/usr/sbin/nginx", "-c", c.conf(), "-p", c.dir() + "/",
-                                     "-g", "daemon on; master_process on;", "-t"};
+  std::vector<std::string> test_argv{"/usr/sbin/nginx",
+                                     "-c",
+                                     c.conf(),
+                                     "-p",
+                                     c.dir() + "/",
+                                     "-g",
+                                     "daemon on; master_process on;",
+                                     "-t"};
   EXPECT_EQ(runner_.calls.back(), test_argv);
   EXPECT_EQ(r.instance().pid, 4242);
   EXPECT_EQ(r.instance().conf_path, c.conf());
-  EXPECT_EQ(nginx::ReloadArgv(r.instance()), (std::vector<std::string>{"systemctl", "reload", "nginx"}));
+  EXPECT_EQ(nginx::ReloadArgv(r.instance()),
+            (std::vector<std::string>{"systemctl", "reload", "nginx"}));
 }
 
 TEST_F(NginxRemediatorTest, DetectFallsBackToVersionOutputAndReportsAbsence) {
@@ -100,7 +107,9 @@ TEST_F(NginxRemediatorTest, DetectFallsBackToVersionOutputAndReportsAbsence) {
   EXPECT_EQ(nginx::ReloadArgv(r->instance()), (std::vector<std::string>{"nginx", "-s", "reload"}));
 
   class Absent : public ProcessRunner {
-    ProcessResult Run(const std::vector<std::string>&, const ProcessOptions&) override { return {}; }
+    ProcessResult Run(const std::vector<std::string>&, const ProcessOptions&) override {
+      return {};
+    }
   } absent;
   Host host{absent, {}, {}, "run-2"};
   NginxRemediator none(NginxOptions{proc_.string(), "/nonexistent", {{}}});
@@ -118,13 +127,13 @@ TEST_F(NginxRemediatorTest, DiagnoseReportsRedirectAndDotfileDenyWithSources) {
   const Finding* redirect = Find(d, FindingCode::kRedirectOnPath,
                                  "http://example.test/.well-known/pki-validation/fileauth.txt");
   ASSERT_NE(redirect, nullptr);
-  EXPECT_EQ(redirect->source, site + ":5");
+  EXPECT_EQ(redirect->source, nginx::testing::WhereIs(site, "return 301 https://example.test"));
   EXPECT_NE(redirect->evidence.find("301 Location: https://example.test/.well-known"),
             std::string::npos);
   const Finding* deny = Find(d, FindingCode::kDeniedOnPath,
                              "https://www.example.test/.well-known/pki-validation/fileauth.txt");
   ASSERT_NE(deny, nullptr);
-  EXPECT_EQ(deny->source, site + ":49");
+  EXPECT_EQ(deny->source, nginx::testing::WhereIs(site, "deny all;", "location ~ /\\. {"));
   EXPECT_EQ(d.predictions.size(), 8u);
   const Finding* v6 = nullptr;
   for (const Finding& f : d.findings) {
@@ -142,7 +151,7 @@ TEST_F(NginxRemediatorTest, DiagnoseReportsWrongVhostAndMissingFile) {
   const Finding* wrong = Find(d, FindingCode::kWrongVhost,
                               "http://www.example.test/.well-known/pki-validation/fileauth.txt");
   ASSERT_NE(wrong, nullptr);
-  EXPECT_EQ(wrong->source, c.dir() + "/sites-enabled/default:1");
+  EXPECT_EQ(wrong->source, nginx::testing::WhereIs(c.dir() + "/sites-enabled/default", "server {"));
   const Finding* missing = Find(d, FindingCode::kFileMissing,
                                 "http://example.test/.well-known/pki-validation/fileauth.txt");
   ASSERT_NE(missing, nullptr);

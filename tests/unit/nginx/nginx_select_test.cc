@@ -33,8 +33,9 @@ TEST_F(SelectTest, NoListenMeansPort80OnIpv4Only) {
 }
 
 TEST_F(SelectTest, Ipv6ListenIsIpv6OnlyUnlessIpv6onlyOff) {
-  Load("server { listen [::]:80; server_name six; }\n"
-       "server { listen [::]:8080 ipv6only=off; server_name dual; }");
+  Load(
+      "server { listen [::]:80; server_name six; }\n"
+      "server { listen [::]:8080 ipv6only=off; server_name dual; }");
   EXPECT_EQ(Pick("six", 80, true), "six");
   EXPECT_EQ(Pick("six", 80, false), "none");
   EXPECT_EQ(Pick("dual", 8080, false), "dual");
@@ -42,10 +43,11 @@ TEST_F(SelectTest, Ipv6ListenIsIpv6OnlyUnlessIpv6onlyOff) {
 }
 
 TEST_F(SelectTest, ListenForms) {
-  Load("server { listen 8000; server_name port; }\n"
-       "server { listen *:8001; server_name star; }\n"
-       "server { listen 0.0.0.0:8002 ssl; server_name zeros; }\n"
-       "server { listen unix:/run/x.sock; server_name unix; }");
+  Load(
+      "server { listen 8000; server_name port; }\n"
+      "server { listen *:8001; server_name star; }\n"
+      "server { listen 0.0.0.0:8002 ssl; server_name zeros; }\n"
+      "server { listen unix:/run/x.sock; server_name unix; }");
   EXPECT_EQ(Pick("port", 8000), "port");
   EXPECT_EQ(Pick("star", 8001), "star");
   EXPECT_EQ(Pick("zeros", 8002), "zeros");
@@ -54,32 +56,34 @@ TEST_F(SelectTest, ListenForms) {
 }
 
 TEST_F(SelectTest, NamePrecedence) {
-  Load("server { listen 80; server_name first; }\n"
-       "server { listen 80; server_name ~^www\\.(ex|zz)ample\\.com$; }\n"
-       "server { listen 80; server_name *.example.com; }\n"
-       "server { listen 80; server_name *.www.example.com; }\n"
-       "server { listen 80; server_name www.example.*; }\n"
-       "server { listen 80; server_name www.example.com.*; }\n"
-       "server { listen 80; server_name www.example.com; }\n"
-       "server { listen 80; server_name ~^(.+)\\.org$; }\n"
-       "server { listen 80; server_name ~^a\\.(.+)\\.org$; }\n"
-       "server { listen 80; server_name .dot.net; }");
-  EXPECT_EQ(Pick("www.example.com"), "www.example.com");   // exact beats all
-  EXPECT_EQ(Pick("WWW.Example.COM."), "www.example.com");  // case, trailing dot
+  Load(
+      "server { listen 80; server_name first; }\n"
+      "server { listen 80; server_name ~^www\\.(ex|zz)ample\\.com$; }\n"
+      "server { listen 80; server_name *.example.com; }\n"
+      "server { listen 80; server_name *.www.example.com; }\n"
+      "server { listen 80; server_name www.example.*; }\n"
+      "server { listen 80; server_name www.example.com.*; }\n"
+      "server { listen 80; server_name www.example.com; }\n"
+      "server { listen 80; server_name ~^(.+)\\.org$; }\n"
+      "server { listen 80; server_name ~^a\\.(.+)\\.org$; }\n"
+      "server { listen 80; server_name .dot.net; }");
+  EXPECT_EQ(Pick("www.example.com"), "www.example.com");      // exact beats all
+  EXPECT_EQ(Pick("WWW.Example.COM."), "www.example.com");     // case, trailing dot
   EXPECT_EQ(Pick("a.www.example.com"), "*.www.example.com");  // longest leading
   EXPECT_EQ(Pick("shop.example.com"), "*.example.com");
   EXPECT_EQ(Pick("www.example.com.au"), "www.example.com.*");  // longest trailing
-  EXPECT_EQ(Pick("www.example.org"), "www.example.*");          // trailing beats regex
-  EXPECT_EQ(Pick("a.b.org"), "~^(.+)\\.org$");                   // first regex in order
+  EXPECT_EQ(Pick("www.example.org"), "www.example.*");         // trailing beats regex
+  EXPECT_EQ(Pick("a.b.org"), "~^(.+)\\.org$");                 // first regex in order
   EXPECT_EQ(Pick("dot.net"), ".dot.net");
   EXPECT_EQ(Pick("x.dot.net"), ".dot.net");
-  EXPECT_EQ(Pick("unknown.test"), "first");                     // first block
+  EXPECT_EQ(Pick("unknown.test"), "first");  // first block
 }
 
 TEST_F(SelectTest, DefaultServerBeatsFirstBlock) {
-  Load("server { listen 80; server_name a; }\n"
-       "server { listen 80 default_server; server_name b; }\n"
-       "server { listen 443 ssl; server_name c; }");
+  Load(
+      "server { listen 80; server_name a; }\n"
+      "server { listen 80 default_server; server_name b; }\n"
+      "server { listen 443 ssl; server_name c; }");
   auto s = SelectServer(servers_, "zzz", Endpoint{80, false, {}});
   ASSERT_TRUE(s);
   EXPECT_EQ(s->server->names[0], "b");
@@ -89,11 +93,12 @@ TEST_F(SelectTest, DefaultServerBeatsFirstBlock) {
 }
 
 TEST_F(SelectTest, SpecificLocalAddressTakesItsOwnServers) {
-  Load("server { listen 80; server_name wild; }\n"
-       "server { listen 192.0.2.10:80; server_name specific; }\n"
-       "server { listen 198.51.100.7:80; server_name elsewhere; }\n"
-       "server { listen [2001:db8::1]:80; server_name six; }\n"
-       "server { listen 127.0.0.1:80; server_name loop; }");
+  Load(
+      "server { listen 80; server_name wild; }\n"
+      "server { listen 192.0.2.10:80; server_name specific; }\n"
+      "server { listen 198.51.100.7:80; server_name elsewhere; }\n"
+      "server { listen [2001:db8::1]:80; server_name six; }\n"
+      "server { listen 127.0.0.1:80; server_name loop; }");
   // The host owns 192.0.2.10: connections to it see only the servers listening there.
   EXPECT_EQ(Pick("wild", 80, false, {"127.0.0.1", "192.0.2.10"}), "specific");
   // Without that address, the wildcard servers answer; loopback never counts.
