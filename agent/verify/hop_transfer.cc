@@ -22,8 +22,8 @@ HopTransfer::HopTransfer(const std::string& url, Family family, std::size_t body
   curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, headers_);
   curl_easy_setopt(easy_, CURLOPT_USERAGENT, kVerifierUserAgent);
   curl_easy_setopt(easy_, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
-  curl_easy_setopt(easy_, CURLOPT_IPRESOLVE,
-                   family == Family::kIpv6 ? CURL_IPRESOLVE_V6 : CURL_IPRESOLVE_V4);
+  long resolve = family == Family::kIpv6 ? CURL_IPRESOLVE_V6 : CURL_IPRESOLVE_V4;
+  curl_easy_setopt(easy_, CURLOPT_IPRESOLVE, resolve);
   curl_easy_setopt(easy_, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(easy_, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(easy_, CURLOPT_PROXY, "");

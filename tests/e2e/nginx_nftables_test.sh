@@ -103,6 +103,7 @@ if [ $PROBE_OK = 1 ]; then
   cp "$E2E_OUT" "$E2E_DIR/verify-before.json"
   jexpect "verify before: checks come from the probe vantage" "$E2E_DIR/verify-before.json" \
     'len(d["checks"]) > 0 and all("10.99.0.2" in c["vantage"] for c in d["checks"])'
+  e2e_probe_alive
   jexpect "verify before: no http:// check succeeded from outside" "$E2E_DIR/verify-before.json" \
     'not any(c["status"] == 200 and c["content_match"] for c in d["checks"] if c["url"].startswith("http://"))'
   e2e_phase "verify --probe (before)"
@@ -139,9 +140,13 @@ cp "$E2E_OUT" "$E2E_DIR/fix.json"
 jexpect "fix: verdict ready, applied" "$E2E_DIR/fix.json" 'd["verdict"] == "ready" and d.get("applied", True) is True'
 jexpect "fix: REDIRECT_ON_PATH and PORT_CLOSED_FIREWALL no longer stand (fixed or gone)" "$E2E_DIR/fix.json" \
   'all(f.get("fixed", False) for f in d["findings"] if f["code"] in ("REDIRECT_ON_PATH", "PORT_CLOSED_FIREWALL") and f["severity"] == "error")'
-e2e_check "fix: validation file $TOKEN under /var/www/dcv-agent, exact content, mode 0644" \
-  e2e_srv /bin/sh -c 'f=$(find /var/www/dcv-agent -name "$1" -type f | head -1); [ -n "$f" ] &&
-    [ "$(stat -c %a "$f")" = 644 ] && printf "%s" "$2" | cmp -s - "$f"' e2e "$TOKEN" "$CONTENT"
+VFILE=$(e2e_srv find /var/www/dcv-agent -name "$TOKEN" -type f 2>/dev/null | head -1)
+if [ -n "$VFILE" ] && e2e_srv cat "$VFILE" >"$E2E_DIR/vfile" && e2e_body_matches "$E2E_DIR/vfile" "$E2E_DIR/content" &&
+   [ "$(e2e_srv stat -c %a "$VFILE")" = 644 ]; then
+  e2e_pass "fix: validation file $VFILE, mode 0644, content $E2E_MATCH"
+else
+  e2e_fail "fix: no validation file $TOKEN under /var/www/dcv-agent with the content and mode 0644 (found: '${VFILE}' $(e2e_srv stat -c %a "${VFILE:-/nonexistent}" 2>/dev/null))"
+fi
 e2e_check "fix: the nginx configuration passes nginx -t" e2e_srv nginx -t -q
 e2e_check "fix: the persisted /etc/nftables.conf loads (nft -c)" e2e_srv nft -c -f /etc/nftables.conf
 e2e_phase "fix"
@@ -159,6 +164,10 @@ e2e_check "URLs other than the validation path answer as before (status, Locatio
   diff -u "$E2E_DIR/matrix.start" "$E2E_DIR/matrix.fixed"
 e2e_phase "outside curl after fix"
 
+if [ $PROBE_OK = 1 ] && ! kill -0 "$E2E_PROBE_PID" 2>/dev/null; then
+  # it died (already counted as a failure): start another one so the rest still tells something
+  e2e_probe_stop; e2e_probe_start $((PROBE_PORT + 1)) || PROBE_OK=0
+fi
 if [ $PROBE_OK = 1 ]; then
   e2e_step "verify through the outside probe"
   e2e_agent verify-json verify "${TARGET[@]}" --probe "$E2E_PROBE_URL" --json
@@ -172,6 +181,7 @@ if [ $PROBE_OK = 1 ]; then
     '{(c["url"].split(":")[0], c["family"]) for c in d["checks"]} >= {("http","ipv4"),("http","ipv6"),("https","ipv4"),("https","ipv6")}'
   jexpect "verify: every check 200 with matching content" "$E2E_DIR/verify.json" \
     'all(c["status"] == 200 and c["content_match"] and not c["error"] for c in d["checks"])'
+  e2e_probe_alive
   e2e_phase "verify --probe"
 fi
 

@@ -117,7 +117,7 @@ NftOpeningPlan PlanOpenings(const NftRuleset& ruleset, const NftEvaluateOptions&
 
 std::string OpeningComment(const std::string& run_id) {
   std::string id;
-  for (char c : run_id) {
+  for (char c : run_id.substr(0, 100)) {  // nft comments hold at most 128 bytes
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                     c == '.' || c == '_' || c == ':' || c == '-';
     id += ok ? c : '_';

@@ -38,7 +38,7 @@ struct NftOpeningPlan {
 NftOpeningPlan PlanOpenings(const NftRuleset& ruleset, const NftEvaluateOptions& options);
 
 /// The comment that marks our rules: "dcv-agent <run_id>" (run_id reduced to
-/// [A-Za-z0-9._:-], since it is embedded in nft syntax and in a regex).
+/// [A-Za-z0-9._:-] and 100 characters, since it is embedded in nft syntax and a regex).
 std::string OpeningComment(const std::string& run_id);
 
 /// The rule body: `tcp dport { 80, 443 } accept comment "dcv-agent <run_id>"`

@@ -8,6 +8,7 @@
 
 #include <net/if.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -92,7 +93,9 @@ std::string NftablesRemediator::RuleText(const Host& host, const NftStop& stop) 
   std::string text = FindRuleText(it->second, stop.family, stop.table, stop.chain, *stop.handle);
   if (!text.empty()) return text;
   const NftChain* chain = ruleset_.FindChain(stop.family, stop.table, stop.chain);
-  if (chain && stop.rule_index < chain->rules.size()) return chain->rules[stop.rule_index].expr.dump();
+  for (size_t i = 0; chain && i < chain->rules.size(); ++i) {  // `nft -a list` failed
+    if (chain->rules[i].handle == *stop.handle) return chain->rules[i].expr.dump();
+  }
   return "";
 }
 
@@ -103,7 +106,7 @@ Finding NftablesRemediator::MakeFinding(const Host& host, int ip_version, int po
   std::string evidence = "nftables: a new IPv" + std::to_string(ip_version) + " connection to tcp/" +
                          std::to_string(port) + " from outside is stopped by ";
   evidence += stop.handle ? "rule `" + RuleText(host, stop) + "` (handle " +
-                                std::to_string(*stop.handle) + ", " + stop.verdict + ") in chain "
+                                std::to_string(*stop.handle) + ") in chain "
                           : "the " + stop.verdict + " of chain ";
   evidence += label;
   if (stop.via.size() > 1) {
@@ -111,7 +114,10 @@ Finding NftablesRemediator::MakeFinding(const Host& host, int ip_version, int po
     for (const auto& name : stop.via) evidence += (name == stop.via.front() ? " " : " -> ") + name;
     evidence += ")";
   }
-  if (!blocked.front()->iface.empty() && blocked.size() < evaluate_options_.interfaces.size()) {
+  const auto all_paths = std::count_if(
+      evaluation_.paths.begin(), evaluation_.paths.end(),
+      [&](const NftPathVerdict& p) { return p.ip_version == ip_version && p.port == port; });
+  if (!blocked.front()->iface.empty() && static_cast<long>(blocked.size()) < all_paths) {
     evidence += "; on interface";
     for (const auto* path : blocked) evidence += " " + path->iface;
   }

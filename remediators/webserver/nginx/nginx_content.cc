@@ -259,7 +259,6 @@ void Evaluator::StaticFile(const Directive* decider) {
   if (!aliased && state_.document_root) answer_.docroot = *state_.document_root;
   answer_.status = state_.files->is_file(*path) ? 200 : 404;
   answer_.decider = decider ? decider : location_ ? location_ : server_.directive;
-  answer_.location = {};
   answer_.note = "static file " + *path;
 }
 
