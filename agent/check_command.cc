@@ -18,7 +18,7 @@ int RunCheck(const TargetOptions& target_options, const OutputOptions& output) {
   Result<std::string> key = ReadKeyIfAny(target_options);
   if (!key) return ReportUsageError(key.error());
   SystemProcessRunner runner;
-  Report report{"check", NewRunId(), *target};
+  Report report = NewReport("check", *target);
   Facts facts = GatherFacts(runner, report.run_id);
   report.errors = facts.errors;
   report.diagnosis = Diagnose(*target, facts);

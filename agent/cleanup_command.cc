@@ -16,7 +16,7 @@ int RunCleanup(const TargetOptions& target_options, const OutputOptions& output,
   Result<Target> target = BuildTarget(target_options, false);
   if (!target) return ReportUsageError(target.error());
   SystemProcessRunner runner;
-  Report report{"cleanup", NewRunId(), *target};
+  Report report = NewReport("cleanup", *target);
   report.dry_run = dry_run;
   std::optional<Journal> journal;
   if (!dry_run) {

@@ -47,7 +47,7 @@ int RunFix(const TargetOptions& target_options, const OutputOptions& output, boo
   Result<std::string> key = ReadKeyIfAny(target_options);
   if (!key) return ReportUsageError(key.error());
   SystemProcessRunner runner;
-  Report report{"fix", NewRunId(), *target};
+  Report report = NewReport("fix", *target);
   report.dry_run = dry_run;
 
   std::optional<Journal> journal;

@@ -8,6 +8,7 @@
 #include <map>
 #include <sstream>
 
+#include "agent/core/journal.h"
 #include "agent/verify/check_json.h"
 #include "platform/process.h"
 
@@ -107,6 +108,14 @@ void RenderChecks(const Report& report, std::ostream& out) {
 }
 
 }  // namespace
+
+Report NewReport(std::string command, Target target) {
+  Report report;
+  report.command = std::move(command);
+  report.run_id = NewRunId();
+  report.target = std::move(target);
+  return report;
+}
 
 nlohmann::json ReportToJson(const Report& report) {
   nlohmann::json json;

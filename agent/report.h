@@ -28,6 +28,9 @@ struct Report {
   bool ready = false;
 };
 
+/// An empty report for `command` with a fresh run id.
+Report NewReport(std::string command, Target target);
+
 nlohmann::json ReportToJson(const Report& report);
 /// Findings grouped by domain, the plan with its diffs, the checks, and the verdict last.
 /// `quiet`: the verdict line only.

@@ -16,7 +16,7 @@ int RunVerify(const TargetOptions& target_options, const OutputOptions& output) 
   if (!target) return ReportUsageError(target.error());
   Result<std::string> key = ReadKeyIfAny(target_options);
   if (!key) return ReportUsageError(key.error());
-  Report report{"verify", NewRunId(), *target};
+  Report report = NewReport("verify", *target);
   report.checks = RunChecks(*target, *key);
   AssessChecks(*target, report.checks, report.diagnosis);
   report.ready = IsReady(report.diagnosis);

@@ -32,7 +32,11 @@ Result<void> ServeProbe(const ProbeServeOptions& options);
 Result<std::string> ReadProbeKey(const std::string& path);
 
 /// Asks every probe at once for every spec; results carry vantage = the probe URL. A
-/// probe that cannot be reached yields one result per spec with `error` set.
+/// probe that cannot be reached yields one result per spec with `error` set
+/// ("probe <url>: <why>"). Results are grouped by probe in the order of `probe_urls`,
+/// each group in the order of `specs`. With a key, requests are signed and answers not
+/// signed with the same key are rejected; `rules.allowed_ports` is sent, but a probe
+/// applies its own list.
 std::vector<CheckResult> QueryProbes(const std::vector<std::string>& probe_urls,
                                      const std::string& key,
                                      const std::vector<FetchSpec>& specs,

@@ -26,7 +26,8 @@
 #     recycled PID cannot redirect a command into the root namespaces.
 #   - the overlays carry names unique to the run (dcvetc<ID>...); if one shows up in the
 #     harness' mount table, propagation leaked and the run stops.
-#   - teardown signals only PIDs that it proves to live in our namespaces, by PID, never by name.
+#   - teardown signals only PIDs that it proves to live in our namespaces, by PID, never by name;
+#     a bed whose run was SIGKILLed (no trap ran) is reaped by the next run (e2e_reap_stale).
 #   - e2e_leak_check: root `nft list ruleset` unchanged (and reported if not empty), no netns,
 #     veth, mount or process of ours left, real /etc/nginx, /etc/nftables.conf, /etc/hosts and
 #     /var/lib/dcv-agent, /var/www/dcv-agent unchanged (md5).
@@ -37,7 +38,7 @@
 #   E2E_ID          short [a-z0-9] id naming the namespaces (default: pid + random)
 #   E2E_DOMAIN      the test domain (default www.example.test)
 #   E2E_KEEP=1      keep $E2E_DIR after the run (the overlay upper dirs show every write)
-#   E2E_VERBOSE=1   print the agent's stdout/stderr after every run (the demo does)
+#   E2E_VERBOSE=1   print the agent's stdout/stderr after every e2e_agent run
 
 # shellcheck disable=SC2016,SC2015  # single-quoted scripts run in the world; A && B || die is intended
 [ -n "${BASH_VERSION:-}" ] || { echo "lib.sh: needs bash" >&2; return 1 2>/dev/null || exit 1; }
@@ -219,10 +220,37 @@ e2e_up() {
     /etc|/etc/*|/var|/var/*|/run|/run/*) e2e_die "E2E_DIR=$E2E_DIR must not lie under /etc, /var or /run";;
   esac
   chmod 755 "$E2E_DIR"
+  # who owns this bed: lets a later run reap it if this one is SIGKILLed (ctest timeout)
+  echo "$$ $(_e2e_starttime $$) $E2E_ID" >"$E2E_DIR/owner"
+  e2e_reap_stale
   mkdir -p "$E2E_DIR"/{upper,work}/{etc,var} "$E2E_DIR"/{keep-netns,out,snap,agent-tmp}
   e2e_net_up
   e2e_world_up
   e2e_hosts_add "$E2E_DOMAIN"
+}
+
+# e2e_reap_stale: tear down beds whose owning run died without its trap (SIGKILL, e.g. a ctest
+# timeout). Only beds with an owner file under /tmp/dcv-e2e.* whose owner PID is gone (or was
+# recycled), only namespaces named after that bed's id, only PIDs proven to be in them.
+e2e_reap_stale() {
+  local d pid st id ns nsid
+  for d in /tmp/dcv-e2e.*; do
+    [ -f "$d/owner" ] || continue
+    read -r pid st id <"$d/owner" || continue
+    [[ "$id" =~ ^[a-z0-9]{1,11}$ ]] && [[ "$pid" =~ ^[0-9]+$ ]] || continue
+    [ "$id" != "$E2E_ID" ] || continue
+    if [ -e "/proc/$pid" ] && [ "$(_e2e_starttime "$pid")" = "$st" ]; then continue; fi
+    e2e_log "reaping the bed of a run that was killed: id $id, $d"
+    for ns in "dcvs$id" "dcvc$id"; do
+      [ -e "/run/netns/$ns" ] || continue
+      nsid=$(_e2e_nsid net "/run/netns/$ns") && _e2e_foreign net "$nsid" || continue
+      _e2e_kill_ns "$ns" "$nsid"
+      ip netns del "$ns" 2>/dev/null || true
+    done
+    if grep -qF " $d" /proc/self/mounts; then e2e_log "  not removing $d: something is mounted under it"
+    else rm -rf --one-file-system "$d" || true; fi
+  done
+  return 0
 }
 
 e2e_net_up() {
@@ -600,6 +628,7 @@ e2e_down() {
   [ -z "$E2E_CA_NETNS" ]  || ip netns del "$E2E_CA" 2>/dev/null || true
   E2E_INIT=""
   if [ -n "$E2E_DIR" ] && [ -d "$E2E_DIR" ]; then
+    rm -f "$E2E_DIR/owner"   # torn down: nothing left to reap
     if grep -qF " $E2E_DIR" /proc/self/mounts; then
       e2e_log "not removing $E2E_DIR: something is mounted under it"
     elif [ "${E2E_KEEP:-0}" = 1 ]; then

@@ -105,7 +105,7 @@ class Walker {
         }
         case NftVerdictKind::kQueue:
           return Block(chain, i, e.verdict.text, false, "queued to a userspace program");
-        default:  // drop, reject, unknown
+        default:  // drop, reject
           return Block(chain, i, e.verdict.text, sure, e.doubt);
       }
     }

@@ -25,7 +25,7 @@ struct NftPacket {
 
 /// What a rule ends with. kNone: no verdict (falls through to the next rule).
 enum class NftVerdictKind { kNone, kAccept, kDrop, kReject, kQueue, kContinue, kReturn,
-                            kJump, kGoto, kUnknown };
+                            kJump, kGoto };
 
 struct NftVerdict {
   NftVerdictKind kind = NftVerdictKind::kNone;
