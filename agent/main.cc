@@ -11,7 +11,7 @@
 
 int main(int argc, char** argv) {
   CLI::App app{"dcv-agent: make this server pass a CA's domain-control validation"};
-  app.set_version_flag("--version", std::string("dcv-agent ") + DCV_VERSION);
+  app.set_version_flag("--version", DCV_VERSION);
   app.require_subcommand(1);
   dcv::CommandFn run;
   dcv::SetupCheckCommand(app, run);
@@ -22,6 +22,9 @@ int main(int argc, char** argv) {
   dcv::SetupProbeCommand(app, run);
   try {
     app.parse(argc, argv);
+  } catch (const CLI::CallForVersion&) {
+    std::cout << "dcv-agent " << DCV_VERSION << std::endl;
+    return dcv::kExitReady;
   } catch (const CLI::ParseError& e) {
     const int status = app.exit(e);
     return status == 0 ? dcv::kExitReady : dcv::kExitUsage;

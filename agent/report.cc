@@ -157,7 +157,7 @@ std::string RenderText(const Report& report, bool quiet) {
 }
 
 void PrintReport(const Report& report, bool json, bool quiet) {
-  if (json) std::cout << ReportToJson(report).dump(2) << std::endl;
+  if (json) std::cout << ReportToJson(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
   else std::cout << RenderText(report, quiet) << std::flush;
 }
 

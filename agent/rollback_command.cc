@@ -59,12 +59,11 @@ void SetupRollbackCommand(CLI::App& app, CommandFn& run) {
   auto* command = app.add_subcommand("rollback", "Undo a fix or cleanup run from the journal");
   auto options = std::make_shared<RollbackOptions>();
   auto output = std::make_shared<OutputOptions>();
-  auto* by_id = command->add_option("--run", options->run_id, "The run id to undo");
-  auto* last = command->add_flag("--last", options->last, "Undo the newest committed run");
-  auto* recover = command->add_flag("--recover", options->recover, "Undo every interrupted run");
-  by_id->excludes(last, recover);
-  last->excludes(recover);
-  command->require_option(1);
+  auto* which = command->add_option_group("which run", "Exactly one of");
+  which->add_option("--run", options->run_id, "The run id to undo");
+  which->add_flag("--last", options->last, "Undo the newest committed run");
+  which->add_flag("--recover", options->recover, "Undo every interrupted run");
+  which->require_option(1);
   AddStateDirOption(*command, options->state_dir);
   AddOutputOptions(*command, *output);
   command->callback([&run, options, output] {

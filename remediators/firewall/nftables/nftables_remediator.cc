@@ -13,7 +13,7 @@
 #include <sstream>
 
 #include "remediators/firewall/nftables/nft_conf.h"
-#include "remediators/firewall/nftables/unified_diff.h"
+#include "agent/core/unified_diff.h"
 
 namespace dcv {
 namespace {

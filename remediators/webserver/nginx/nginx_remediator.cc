@@ -16,7 +16,7 @@
 
 #include "remediators/webroot/validation_file.h"
 #include "remediators/webserver/nginx/nginx_edit.h"
-#include "remediators/webserver/nginx/unified_diff.h"
+#include "agent/core/unified_diff.h"
 
 namespace dcv {
 namespace {
@@ -181,7 +181,7 @@ Result<void> NginxRemediator::PlanEdit(const Target& target, const std::vector<N
         Step{"webserver.nginx.edit:" + e.path, std::string(id()),
              "serve " + target.UrlPath() + " from " + kAgentWebroot + " in the server blocks of " +
                  e.path,
-             EditFile{e.path, e.before, e.after, nginx::UnifiedDiff(e.path, e.before, e.after)}});
+             EditFile{e.path, e.before, e.after, UnifiedDiff(e.path, e.before, e.after)}});
   }
   if (!ValidationFileMatches(kAgentWebroot, target)) {
     Result<Step> file = PlanValidationFile(kAgentWebroot, target);
@@ -202,7 +202,7 @@ Result<void> NginxRemediator::PlanCleanup(const Target& target, const Host&, Pla
     plan.steps.push_back(Step{
         "webserver.nginx.cleanup:" + file.path, std::string(id()),
         "remove the dcv-agent location for " + target.token + " from " + file.path,
-        EditFile{file.path, file.text, after, nginx::UnifiedDiff(file.path, file.text, after)}});
+        EditFile{file.path, file.text, after, UnifiedDiff(file.path, file.text, after)}});
   }
   if (edited) plan.steps.push_back(ReloadStep());
   std::string path = ValidationFilePath(kAgentWebroot, target);

@@ -9,7 +9,6 @@
 #include <filesystem>
 
 #include "platform/process.h"
-#include "remediators/webserver/nginx/unified_diff.h"
 #include "tests/unit/nginx/corpus_case.h"
 
 namespace dcv::nginx {
@@ -67,18 +66,6 @@ TEST(NginxEdit, InsertsAtTopWithBlockIndentationAndRemovesExactly) {
   EXPECT_EQ(EditOnce(after, FileTarget()), after);  // idempotent
   EXPECT_EQ(RemoveSnippets(after, "fileauth.txt"), text);
   EXPECT_EQ(RemoveSnippets(after, "other.txt"), after);
-}
-
-TEST(NginxEdit, UnifiedDiffHasContextAndCounts) {
-  std::string before = "a\nb\nc\nd\ne\nf\ng\nh\ni\nj\nk\nl\nm\n";
-  std::string after = "a\nb\nc\nX\nd\ne\nf\ng\nh\ni\nj\nk\nl\nY\n";
-  EXPECT_EQ(UnifiedDiff("f", before, after),
-            "--- f\n+++ f\n@@ -1,6 +1,7 @@\n a\n b\n c\n+X\n d\n e\n f\n"
-            "@@ -10,4 +11,4 @@\n j\n k\n l\n-m\n+Y\n");
-  EXPECT_EQ(UnifiedDiff("f", before, before), "");
-  EXPECT_EQ(UnifiedDiff("f", "a", "b"),
-            "--- f\n+++ f\n@@ -1 +1 @@\n-a\n\\ No newline at end of file\n+b\n"
-            "\\ No newline at end of file\n");
 }
 
 TEST(NginxEdit, RealNginxAcceptsEditedCorpusConfig) {

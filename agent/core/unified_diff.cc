@@ -2,7 +2,7 @@
 // Each round d keeps only the reachable diagonals (-d..d), so memory is O(D^2) for D
 // differing lines; beyond kMaxEdits the texts are shown as wholly replaced. Lines keep
 // their '\n', so a missing newline at the end of a file is a difference like any other.
-#include "remediators/firewall/nftables/unified_diff.h"
+#include "agent/core/unified_diff.h"
 
 #include <algorithm>
 #include <vector>

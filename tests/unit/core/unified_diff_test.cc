@@ -1,5 +1,5 @@
 // The unified diff shown for EditFile steps, checked against what GNU diff -u prints.
-#include "remediators/firewall/nftables/unified_diff.h"
+#include "agent/core/unified_diff.h"
 
 #include <gtest/gtest.h>
 
@@ -34,6 +34,18 @@ TEST(UnifiedDiffTest, ChangeDeletionAndMissingNewline) {
             "--- f\n+++ f\n@@ -1,3 +1,4 @@\n a\n-b\n-c\n\\ No newline at end of file\n+B\n+c\n+d\n");
   EXPECT_EQ(UnifiedDiff("f", "", "a\n"), "--- f\n+++ f\n@@ -0,0 +1 @@\n+a\n");
   EXPECT_EQ(UnifiedDiff("f", "a\nb\n", "a\n"), "--- f\n+++ f\n@@ -1,2 +1 @@\n a\n-b\n");
+}
+
+TEST(UnifiedDiffTest, TwoHunksAndMissingNewlineOnBothSides) {
+  std::string before = "a\nb\nc\nd\ne\nf\ng\nh\ni\nj\nk\nl\nm\n";
+  std::string after = "a\nb\nc\nX\nd\ne\nf\ng\nh\ni\nj\nk\nl\nY\n";
+  EXPECT_EQ(UnifiedDiff("f", before, after),
+            "--- f\n+++ f\n@@ -1,6 +1,7 @@\n a\n b\n c\n+X\n d\n e\n f\n"
+            "@@ -10,4 +11,4 @@\n j\n k\n l\n-m\n+Y\n");
+  EXPECT_EQ(UnifiedDiff("f", before, before), "");
+  EXPECT_EQ(UnifiedDiff("f", "a", "b"),
+            "--- f\n+++ f\n@@ -1 +1 @@\n-a\n\\ No newline at end of file\n+b\n"
+            "\\ No newline at end of file\n");
 }
 
 }  // namespace
