@@ -32,17 +32,8 @@ int RunCheck(const TargetOptions& target_options, const OutputOptions& output) {
 }  // namespace
 
 void SetupCheckCommand(CLI::App& app, CommandFn& run) {
-  auto* command = app.add_subcommand("check", "Diagnose what would make validation fail (changes nothing)");
-  auto target = std::make_shared<TargetOptions>();
-  auto output = std::make_shared<OutputOptions>();
-  AddTargetOptions(*command, *target);
-  AddOutputOptions(*command, *output);
-  command->callback([&run, target, output] {
-    run = [target, output] {
-      ConfigureLogging(*output);
-      return RunCheck(*target, *output);
-    };
-  });
+  SetupTargetCommand(app, run, "check", "Diagnose what would make validation fail (changes nothing)", false,
+                     [](const TargetOptions& t, const OutputOptions& o, bool) { return RunCheck(t, o); });
 }
 
 }  // namespace dcv

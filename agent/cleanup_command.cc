@@ -46,19 +46,8 @@ int RunCleanup(const TargetOptions& target_options, const OutputOptions& output,
 }  // namespace
 
 void SetupCleanupCommand(CLI::App& app, CommandFn& run) {
-  auto* command = app.add_subcommand("cleanup", "After issuance: remove the validation file and what fix added");
-  auto target = std::make_shared<TargetOptions>();
-  auto output = std::make_shared<OutputOptions>();
-  auto dry_run = std::make_shared<bool>(false);
-  AddTargetOptions(*command, *target);
-  AddOutputOptions(*command, *output);
-  command->add_flag("--dry-run", *dry_run, "Print the plan; change nothing");
-  command->callback([&run, target, output, dry_run] {
-    run = [target, output, dry_run] {
-      ConfigureLogging(*output);
-      return RunCleanup(*target, *output, *dry_run);
-    };
-  });
+  SetupTargetCommand(app, run, "cleanup", "After issuance: remove the validation file and what fix added", true,
+                     RunCleanup);
 }
 
 }  // namespace dcv

@@ -93,19 +93,8 @@ int RunFix(const TargetOptions& target_options, const OutputOptions& output, boo
 }  // namespace
 
 void SetupFixCommand(CLI::App& app, CommandFn& run) {
-  auto* command = app.add_subcommand("fix", "Fix what stands in the way, then verify (journaled; reversible)");
-  auto target = std::make_shared<TargetOptions>();
-  auto output = std::make_shared<OutputOptions>();
-  auto dry_run = std::make_shared<bool>(false);
-  AddTargetOptions(*command, *target);
-  AddOutputOptions(*command, *output);
-  command->add_flag("--dry-run", *dry_run, "Print the plan (commands and diffs); change nothing");
-  command->callback([&run, target, output, dry_run] {
-    run = [target, output, dry_run] {
-      ConfigureLogging(*output);
-      return RunFix(*target, *output, *dry_run);
-    };
-  });
+  SetupTargetCommand(app, run, "fix", "Fix what stands in the way, then verify (journaled; reversible)", true,
+                     RunFix);
 }
 
 }  // namespace dcv

@@ -100,8 +100,8 @@ void RenderChecks(const Report& report, std::ostream& out) {
   out << "checks:\n";
   for (const CheckResult& c : report.checks) {
     out << "  " << (c.ok() ? "ok   " : c.no_address ? "n/a  " : "FAIL ") << c.family << " " << c.url;
+    for (const std::string& hop : c.redirects) out << " -> " << hop;  // each redirect followed
     if (c.status) out << " -> " << c.status;
-    if (c.location) out << " " << *c.location;
     if (c.error) out << " (" << *c.error << ")";
     out << "  [" << c.vantage << "]\n";
   }

@@ -20,4 +20,21 @@ Result<std::string> ReadKeyIfAny(const TargetOptions& options) {
   return key;
 }
 
+void SetupTargetCommand(CLI::App& app, CommandFn& run, const std::string& name,
+                        const std::string& description, bool with_dry_run, TargetCommandFn fn) {
+  auto* command = app.add_subcommand(name, description);
+  auto target = std::make_shared<TargetOptions>();
+  auto output = std::make_shared<OutputOptions>();
+  auto dry_run = std::make_shared<bool>(false);
+  AddTargetOptions(*command, *target);
+  AddOutputOptions(*command, *output);
+  if (with_dry_run) command->add_flag("--dry-run", *dry_run, "Print the plan (commands and diffs); change nothing");
+  command->callback([&run, target, output, dry_run, fn] {
+    run = [target, output, dry_run, fn] {
+      ConfigureLogging(*output);
+      return fn(*target, *output, *dry_run);
+    };
+  });
+}
+
 }  // namespace dcv

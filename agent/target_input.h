@@ -2,9 +2,11 @@
 // reading the probe key file named on the command line.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "agent/cli_options.h"
+#include "agent/commands.h"
 #include "agent/core/result.h"
 
 namespace dcv {
@@ -14,5 +16,13 @@ int ReportUsageError(const Error& error);
 
 /// The key from --key-file, or "" when none was given.
 Result<std::string> ReadKeyIfAny(const TargetOptions& options);
+
+/// What a target-taking subcommand runs once its options are parsed.
+using TargetCommandFn = std::function<int(const TargetOptions&, const OutputOptions&, bool dry_run)>;
+
+/// Registers a subcommand with the target and output options (and --dry-run when
+/// `with_dry_run`), which on selection configures logging and runs `fn`.
+void SetupTargetCommand(CLI::App& app, CommandFn& run, const std::string& name,
+                        const std::string& description, bool with_dry_run, TargetCommandFn fn);
 
 }  // namespace dcv

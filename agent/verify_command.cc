@@ -27,17 +27,8 @@ int RunVerify(const TargetOptions& target_options, const OutputOptions& output) 
 }  // namespace
 
 void SetupVerifyCommand(CLI::App& app, CommandFn& run) {
-  auto* command = app.add_subcommand("verify", "Fetch the validation URLs as the CA will, from outside");
-  auto target = std::make_shared<TargetOptions>();
-  auto output = std::make_shared<OutputOptions>();
-  AddTargetOptions(*command, *target);
-  AddOutputOptions(*command, *output);
-  command->callback([&run, target, output] {
-    run = [target, output] {
-      ConfigureLogging(*output);
-      return RunVerify(*target, *output);
-    };
-  });
+  SetupTargetCommand(app, run, "verify", "Fetch the validation URLs as the CA will, from outside", false,
+                     [](const TargetOptions& t, const OutputOptions& o, bool) { return RunVerify(t, o); });
 }
 
 }  // namespace dcv
