@@ -2,14 +2,20 @@
 // here everything the agent can change, in the order it changes it).
 #include "remediators/registry.h"
 
+#include "remediators/firewall/firewalld/firewalld_remediator.h"
+#include "remediators/firewall/iptables/iptables_remediator.h"
 #include "remediators/firewall/nftables/nftables_remediator.h"
+#include "remediators/firewall/ufw/ufw_remediator.h"
 #include "remediators/webserver/nginx/nginx_remediator.h"
 
 namespace dcv {
 
 std::vector<std::unique_ptr<Remediator>> MakeRemediators() {
   std::vector<std::unique_ptr<Remediator>> list;
+  list.push_back(std::make_unique<FirewalldRemediator>());
+  list.push_back(std::make_unique<UfwRemediator>());
   list.push_back(std::make_unique<NftablesRemediator>());
+  list.push_back(std::make_unique<IptablesRemediator>());
   list.push_back(std::make_unique<NginxRemediator>());
   return list;
 }

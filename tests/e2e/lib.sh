@@ -647,9 +647,16 @@ e2e_leak_check() {
     if ip link show "$ns" >/dev/null 2>&1; then e2e_log "LEAK: link $ns in the root netns"; bad=1; fi
   done
   if grep -qE "^dcv(etc|var|run)$E2E_ID " /proc/self/mounts; then e2e_log "LEAK: world mounts visible"; bad=1; fi
-  # one stat for every process: "'/proc/PID/ns/net' -> 'net:[inode]'"
-  for pid in $(stat -c '%N' /proc/[0-9]*/ns/net 2>/dev/null |
-               grep -F -e "'$E2E_SRV_NETNS'" -e "'$E2E_CA_NETNS'" | sed -n "s|^'/proc/\([0-9]*\)/.*|\1|p"); do
+  # one stat for every process: "'/proc/PID/ns/net' -> 'net:[inode]'". A process that was
+  # killed a moment ago may still be exiting: give stragglers up to 3 s before calling it a leak.
+  local pids i
+  for i in $(seq 1 30); do
+    pids=$(stat -c '%N' /proc/[0-9]*/ns/net 2>/dev/null |
+           grep -F -e "'$E2E_SRV_NETNS'" -e "'$E2E_CA_NETNS'" | sed -n "s|^'/proc/\([0-9]*\)/.*|\1|p")
+    [ -z "$pids" ] && break
+    sleep 0.1
+  done
+  for pid in $pids; do
     e2e_log "LEAK: pid $pid ($(cat "/proc/$pid/comm" 2>/dev/null)) still in our netns"; bad=1
   done
   now=$(nft list ruleset 2>&1)

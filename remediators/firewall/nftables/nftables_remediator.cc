@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "remediators/firewall/firewall_owner.h"
 #include "remediators/firewall/nftables/nft_conf.h"
 #include "agent/core/unified_diff.h"
 
@@ -78,6 +79,22 @@ Result<bool> NftablesRemediator::Detect(const Host& host) {
   listings_.clear();
   evaluate_options_.interfaces = options_.list_interfaces();
   evaluation_ = EvaluateInbound(ruleset_, evaluate_options_);
+  // Chains another remediator owns (firewall_owner.h) are left out of what this one
+  // reports and plans: their owner is assumed to open them.
+  foreign_.clear();
+  const bool maybe_iptables = std::any_of(ruleset_.tables.begin(), ruleset_.tables.end(),
+      [](const NftTable& t) { return t.family == "ip" || t.family == "ip6"; });
+  const std::set<std::string> iptables_nft =
+      maybe_iptables ? IptablesNftChains(host.runner) : std::set<std::string>{};
+  native_ruleset_ = ruleset_;
+  std::erase_if(native_ruleset_.chains, [&](const NftChain& c) {
+    const FirewallOwner owner = OwnerOfNftChain(c, iptables_nft);
+    if (owner == FirewallOwner::kNftables) return false;
+    foreign_[c.family + " " + c.table + " " + c.name] = std::string(OwnerName(owner));
+    return true;
+  });
+  native_evaluation_ =
+      foreign_.empty() ? evaluation_ : EvaluateInbound(native_ruleset_, evaluate_options_);
   return !ruleset_.tables.empty();
 }
 
@@ -115,7 +132,7 @@ Finding NftablesRemediator::MakeFinding(const Host& host, int ip_version, int po
     evidence += ")";
   }
   const auto all_paths = std::count_if(
-      evaluation_.paths.begin(), evaluation_.paths.end(),
+      native_evaluation_.paths.begin(), native_evaluation_.paths.end(),
       [&](const NftPathVerdict& p) { return p.ip_version == ip_version && p.port == port; });
   if (!blocked.front()->iface.empty() && static_cast<long>(blocked.size()) < all_paths) {
     evidence += "; on interface";
@@ -139,7 +156,7 @@ void NftablesRemediator::Diagnose(const Target& target, const Host& host, Diagno
   if (target.method == Method::kDns) return;  // the CA does not connect to this host
   for (int version : {4, 6}) {
     for (int port : evaluate_options_.ports) {
-      const auto blocked = evaluation_.Blocked(version, port);
+      const auto blocked = native_evaluation_.Blocked(version, port);
       if (!blocked.empty()) out.findings.push_back(MakeFinding(host, version, port, blocked));
     }
   }
@@ -168,7 +185,7 @@ std::optional<EditFile> NftablesRemediator::Persist(const Host& host,
 Result<void> NftablesRemediator::PlanFix(const Target& target, const Host& host,
                                          const Diagnosis& /*diagnosis*/, Plan& plan) {
   if (target.method == Method::kDns) return {};
-  const NftOpeningPlan openings = PlanOpenings(ruleset_, evaluate_options_);
+  const NftOpeningPlan openings = PlanOpenings(native_ruleset_, evaluate_options_);
   if (openings.openings.empty()) return {};  // nothing stands in the way
   std::vector<std::string> where;
   std::optional<EditFile> edit = Persist(host, openings, where);

@@ -1,7 +1,9 @@
 // The nftables remediator ("firewall.nftables"): reads the live ruleset with
 // `nft -j list ruleset`, decides whether the CA's connections to tcp/80 and tcp/443 get
 // through every base chain, and plans an accept rule in each chain that stops them,
-// persisted in /etc/nftables.conf, each with an exact undo.
+// persisted in /etc/nftables.conf, each with an exact undo. It evaluates every table a
+// packet crosses, but reports and plans only stops in native nft chains: chains of
+// iptables-nft and firewalld belong to their own remediators (firewall_owner.h).
 #pragma once
 
 #include <functional>
@@ -43,8 +45,13 @@ class NftablesRemediator : public Remediator {
 
   /// The ruleset Detect read.
   const NftRuleset& ruleset() const { return ruleset_; }
-  /// The verdicts Detect computed.
+  /// The verdicts Detect computed over the whole ruleset (every table a packet crosses).
   const NftEvaluation& evaluation() const { return evaluation_; }
+  /// The verdicts for the tables this remediator owns (native nft tables; tables of
+  /// iptables-nft and firewalld are assumed opened by their own remediators).
+  const NftEvaluation& native_evaluation() const { return native_evaluation_; }
+  /// The chains ("family table chain") left to other remediators, with the owner's name.
+  const std::map<std::string, std::string>& foreign_chains() const { return foreign_; }
 
  private:
   /// nft's own text for the rule that stops a packet (from `nft -a list chain`, cached),
@@ -60,7 +67,10 @@ class NftablesRemediator : public Remediator {
   Options options_;
   NftEvaluateOptions evaluate_options_;
   NftRuleset ruleset_;
+  NftRuleset native_ruleset_;  // ruleset_ without the chains other remediators own
   NftEvaluation evaluation_;
+  NftEvaluation native_evaluation_;
+  std::map<std::string, std::string> foreign_;
   std::map<std::string, std::string> listings_;  // "family table chain" -> `nft -a list chain`
 };
 

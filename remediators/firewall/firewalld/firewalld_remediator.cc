@@ -1,0 +1,192 @@
+// The firewalld remediator. Detect: `firewall-cmd --state` (not running: not in use), then
+// `--get-default-zone`, `--get-active-zones` and `--zone=Z --list-all` for every zone that
+// applies to one of the host's interfaces: the zone an interface is bound to, else the
+// default zone (without NetworkManager no interface is bound and `--get-active-zones` is
+// empty, yet the default zone still filters everything). Diagnose reports one
+// PORT_CLOSED_FIREWALL per blocked (zone, family, port) naming the zone and what decides.
+// PlanFix adds the missing services in one runtime call and, after reading the permanent
+// zone, one `--permanent` call for what the permanent zone lacks; each undone by the
+// matching --remove-service (or, when the zone had no file under /etc/firewalld/zones,
+// `--load-zone-defaults`, which drops the override file the change created).
+#include "remediators/firewall/firewalld/firewalld_remediator.h"
+
+#include <net/if.h>
+
+#include <algorithm>
+#include <filesystem>
+
+namespace dcv {
+namespace {
+
+std::vector<std::string> SystemInterfaces() {
+  std::vector<std::string> names;
+  if (struct if_nameindex* list = if_nameindex()) {
+    for (auto* p = list; p->if_index != 0; ++p) names.emplace_back(p->if_name);
+    if_freenameindex(list);
+  }
+  return names;
+}
+
+bool Exists(const std::string& path) {
+  std::error_code ec;
+  return std::filesystem::exists(path, ec);
+}
+
+std::string FirstLine(const std::string& text) {
+  std::string line = text.substr(0, text.find('\n'));
+  while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.pop_back();
+  return line;
+}
+
+Result<std::string> Query(const Host& host, const Argv& argv) {
+  const ProcessResult r = host.runner.Run(argv);
+  if (r.ok()) return r.out;
+  return MakeError(FormatArgv(argv) + " failed (exit " + std::to_string(r.exit_status) +
+                   "): " + FirstLine(r.err.empty() ? r.out : r.err));
+}
+
+Argv ServiceArgv(Argv argv, const std::string& flag, const std::vector<std::string>& services) {
+  for (const auto& s : services) argv.push_back("--" + flag + "-service=" + s);
+  return argv;
+}
+
+std::string Join(const std::vector<std::string>& items) {
+  std::string s;
+  for (const auto& i : items) s += (s.empty() ? "" : ", ") + i;
+  return s;
+}
+
+}  // namespace
+
+FirewalldRemediator::FirewalldRemediator() : FirewalldRemediator(Options{}) {}
+
+FirewalldRemediator::FirewalldRemediator(Options options) : options_(std::move(options)) {
+  if (!options_.file_exists) options_.file_exists = Exists;
+  if (!options_.list_interfaces) options_.list_interfaces = SystemInterfaces;
+}
+
+Result<bool> FirewalldRemediator::Detect(const Host& host) {
+  zones_.clear();
+  const ProcessResult state = host.runner.Run({"firewall-cmd", "--state"});
+  if (!state.started || state.exit_status == 127) return false;  // not installed
+  if (state.timed_out) return MakeError("firewall-cmd --state timed out");
+  if (state.exit_status != 0 || FirstLine(state.out) != "running") return false;  // not running
+  auto default_zone = Query(host, {"firewall-cmd", "--get-default-zone"});
+  if (!default_zone) return default_zone.error();
+  default_zone_ = FirstLine(*default_zone);
+  auto active = Query(host, {"firewall-cmd", "--get-active-zones"});
+  if (!active) return active.error();
+  const auto bound = ParseActiveZones(*active);
+  std::map<std::string, std::vector<std::string>> applied;  // zone -> interfaces it decides for
+  for (const auto& iface : options_.list_interfaces()) {
+    if (iface == "lo") continue;
+    std::string zone = default_zone_;
+    for (const auto& [name, ifaces] : bound) {
+      if (std::find(ifaces.begin(), ifaces.end(), iface) != ifaces.end()) zone = name;
+    }
+    applied[zone].push_back(iface);
+  }
+  if (applied.empty()) applied[default_zone_];
+  for (const auto& [name, ifaces] : applied) {
+    auto listing = Query(host, {"firewall-cmd", "--zone=" + name, "--list-all"});
+    if (!listing) return listing.error();
+    auto parsed = ParseFirewalldZones(*listing);
+    if (parsed.empty()) return MakeError("cannot read firewalld zone " + name);
+    const bool is_default = name == default_zone_ &&
+                            std::none_of(bound.begin(), bound.end(), [&](const auto& b) {
+                              return b.first == name;
+                            });
+    std::string why = is_default ? "the default zone, which applies to interfaces bound to no zone"
+                                 : "the zone bound to";
+    if (!ifaces.empty()) why += (is_default ? " (" : " ") + Join(ifaces) + (is_default ? ")" : "");
+    if (bound.empty()) why += "; no zone is active (no NetworkManager), the default zone still applies";
+    zones_.push_back({std::move(parsed.front()), why});
+  }
+  return true;
+}
+
+void FirewalldRemediator::Diagnose(const Target& target, const Host& /*host*/, Diagnosis& out) {
+  if (target.method == Method::kDns) return;
+  for (const auto& z : zones_) {
+    for (int version : {4, 6}) {
+      for (int port : options_.ports) {
+        const FirewalldVerdict v = EvaluateZone(z.zone, version, port);
+        if (v.open) continue;
+        Finding f;
+        f.code = FindingCode::kPortClosedFirewall;
+        f.evidence = "firewalld: a new IPv" + std::to_string(version) + " connection to tcp/" +
+                     std::to_string(port) + " from outside is stopped by the " + v.by +
+                     " of zone " + z.zone.name + " (" + z.why + ")";
+        for (const auto& note : v.notes) f.evidence += "; " + note;
+        f.source = "firewalld zone " + z.zone.name + " " + v.by;
+        if (v.by_rich_deny) {
+          f.fixable = false;
+          f.remedy = "remove or narrow that rich rule (`firewall-cmd --zone=" + z.zone.name +
+                     " --remove-rich-rule=...`, also with --permanent); adding a service does not"
+                     " override it";
+        } else {
+          f.remedy = "`firewall-cmd --zone=" + z.zone.name + " --add-service=" + PortService(port) +
+                     "` and the same with --permanent; `dcv-agent fix` does this";
+        }
+        out.findings.push_back(std::move(f));
+      }
+    }
+  }
+}
+
+std::vector<std::string> FirewalldRemediator::MissingServices(const AppliedZone& z) const {
+  std::vector<std::string> missing;
+  for (int port : options_.ports) {
+    const std::string service = PortService(port);
+    if (service.empty() || z.zone.HasService(service)) continue;
+    bool blocked = false, fixable = true;
+    for (int version : {4, 6}) {
+      const FirewalldVerdict v = EvaluateZone(z.zone, version, port);
+      blocked = blocked || !v.open;
+      fixable = fixable && !v.by_rich_deny;
+    }
+    if (blocked && fixable) missing.push_back(service);
+  }
+  return missing;
+}
+
+Result<void> FirewalldRemediator::PlanFix(const Target& target, const Host& host,
+                                          const Diagnosis& /*diagnosis*/, Plan& plan) {
+  if (target.method == Method::kDns) return {};
+  for (const auto& z : zones_) {
+    const std::vector<std::string> missing = MissingServices(z);
+    if (missing.empty()) continue;
+    const std::string& name = z.zone.name;
+    const Argv zone_arg{"firewall-cmd", "--zone=" + name};
+    plan.steps.push_back(
+        {"firewalld.runtime." + name, std::string(id()),
+         "firewalld: add service " + Join(missing) + " to zone " + name + " (runtime; " + z.why + ")",
+         RunCommand{ServiceArgv(zone_arg, "add", missing),
+                    UndoCommand{ServiceArgv(zone_arg, "remove", missing), {}, ""}}});
+    auto permanent = Query(host, {"firewall-cmd", "--permanent", "--zone=" + name, "--list-all"});
+    if (!permanent) return permanent.error();
+    const auto parsed = ParseFirewalldZones(*permanent);
+    std::vector<std::string> lacking;
+    for (const auto& s : missing) {
+      if (parsed.empty() || !parsed.front().HasService(s)) lacking.push_back(s);
+    }
+    if (lacking.empty()) continue;
+    const Argv perm_arg{"firewall-cmd", "--permanent", "--zone=" + name};
+    const std::string file = options_.zones_dir + "/" + name + ".xml";
+    const bool had_file = options_.file_exists(file);
+    Argv undo = had_file ? ServiceArgv(perm_arg, "remove", lacking)
+                         : Argv{"firewall-cmd", "--permanent", "--load-zone-defaults=" + name};
+    plan.steps.push_back({"firewalld.permanent." + name, std::string(id()),
+                          "firewalld: add service " + Join(lacking) + " to zone " + name +
+                              " permanently (firewalld writes " + file + ")",
+                          RunCommand{ServiceArgv(perm_arg, "add", lacking), UndoCommand{undo, {}, ""}}});
+  }
+  return {};
+}
+
+Result<void> FirewalldRemediator::PlanCleanup(const Target& /*target*/, const Host& /*host*/,
+                                              Plan& /*plan*/) {
+  return {};  // openings are permanent until `--temporary` exists (issue 3)
+}
+
+}  // namespace dcv

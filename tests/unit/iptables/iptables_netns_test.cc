@@ -1,0 +1,230 @@
+// The plan against the real iptables binaries (nft and legacy), inside a throwaway network
+// namespace per case (never the root one: every command goes through `ip netns exec`;
+// legacy tables stay registered until the namespace dies). For each case: build the
+// rules, let the remediator detect and plan, run the planned commands, check every stack
+// now lets the CA through, run each undo (lookup + pattern + -D) and check the save output
+// of every stack is byte-identical to before (minus the `#` timestamp lines); then flush
+// and restore only the persisted rules file (a simulated reboot) and check it is still
+// open. Skipped unless root with iptables.
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "remediators/firewall/iptables/iptables_remediator.h"
+
+namespace dcv {
+namespace {
+
+// fork + execvp with captured stdout/stderr; no shell.
+ProcessResult Exec(const std::vector<std::string>& argv) {
+  int out[2], err[2];
+  if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) return {};
+  const pid_t pid = fork();
+  if (pid == 0) {
+    dup2(out[1], 1);
+    dup2(err[1], 2);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execvp(args[0], args.data());
+    _exit(127);
+  }
+  close(out[1]);
+  close(err[1]);
+  ProcessResult r;
+  r.started = pid > 0;
+  pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
+  std::string* sinks[2] = {&r.out, &r.err};
+  for (int open_fds = 2; pid > 0 && open_fds > 0 && poll(fds, 2, 10000) > 0;) {
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP))) continue;
+      char buf[65536];
+      const ssize_t n = read(fds[i].fd, buf, sizeof buf);
+      if (n > 0) {
+        sinks[i]->append(buf, static_cast<size_t>(n));
+      } else {
+        fds[i].fd = -1;
+        --open_fds;
+      }
+    }
+  }
+  close(out[0]);
+  close(err[0]);
+  int status = 0;
+  if (pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status)) {
+    r.exit_status = WEXITSTATUS(status);
+    r.started = r.exit_status != 127;
+  }
+  return r;
+}
+
+class NetnsRunner : public ProcessRunner {
+ public:
+  explicit NetnsRunner(std::string ns) : ns_(std::move(ns)) {}
+  ProcessResult Run(const std::vector<std::string>& argv, const ProcessOptions& = {}) override {
+    std::vector<std::string> full{"ip", "netns", "exec", ns_};
+    full.insert(full.end(), argv.begin(), argv.end());
+    return Exec(full);
+  }
+
+ private:
+  std::string ns_;
+};
+
+struct Case {
+  const char* name;
+  IptStack boot;                  // the default stack (restores the rules files)
+  std::vector<Argv> setup;        // run inside the namespace
+};
+
+std::vector<Argv> Both(const std::string& stack, const Argv& rule) {
+  Argv v4{"iptables-" + stack}, v6{"ip6tables-" + stack};
+  v4.insert(v4.end(), rule.begin(), rule.end());
+  v6.insert(v6.end(), rule.begin(), rule.end());
+  return {v4, v6};
+}
+
+std::vector<Argv> Concat(std::initializer_list<std::vector<Argv>> parts) {
+  std::vector<Argv> out;
+  for (const auto& p : parts) out.insert(out.end(), p.begin(), p.end());
+  return out;
+}
+
+std::vector<Case> Cases() {
+  const Argv drop80{"-A", "INPUT", "-p", "tcp", "--dport", "80", "-j", "DROP"};
+  return {
+      {"legacy_drop80", IptStack::kLegacy, Both("legacy", drop80)},
+      {"legacy_policy_drop", IptStack::kLegacy,
+       Concat({Both("legacy", {"-A", "INPUT", "-p", "tcp", "--dport", "22", "-j", "ACCEPT"}),
+               Both("legacy", {"-P", "INPUT", "DROP"})})},
+      {"nft_user_chain", IptStack::kNft,
+       Concat({Both("nft", {"-N", "web-in"}), Both("nft", {"-A", "INPUT", "-p", "tcp", "-j", "web-in"}),
+               Both("nft", {"-A", "web-in", "-p", "tcp", "--dport", "443", "-j", "REJECT"}),
+               Both("nft", drop80)})},
+      {"mixed_legacy_drop_nft_accept", IptStack::kLegacy,
+       Concat({Both("legacy", drop80),
+               Both("nft", {"-A", "INPUT", "-p", "tcp", "--dport", "80", "-j", "ACCEPT"})})},
+  };
+}
+
+// Every stack's save output without its `#` lines (timestamps).
+std::string Snapshot(ProcessRunner& runner) {
+  std::string all;
+  for (const char* cmd : {"iptables-nft-save", "ip6tables-nft-save", "iptables-legacy-save",
+                          "ip6tables-legacy-save"}) {
+    std::istringstream in(runner.Run({cmd}).out);
+    all += std::string("== ") + cmd + "\n";
+    for (std::string line; std::getline(in, line);) {
+      if (line.empty() || line[0] != '#') all += line + "\n";
+    }
+  }
+  return all;
+}
+
+class IptNetnsTest : public ::testing::TestWithParam<Case> {
+ protected:
+  void SetUp() override {
+    if (geteuid() != 0 || !std::filesystem::exists("/usr/sbin/iptables-legacy") ||
+        getenv("DCV_NO_NETNS")) {
+      GTEST_SKIP() << "needs root, iptables and network namespaces";
+    }
+    ns_ = "dcvipt" + std::to_string(getpid());
+    ASSERT_TRUE(Exec({"ip", "netns", "add", ns_}).ok()) << "ip netns add " << ns_;
+    dir_ = std::filesystem::temp_directory_path() / ns_;
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override {
+    if (ns_.empty()) return;
+    Exec({"ip", "netns", "del", ns_});
+    std::filesystem::remove_all(dir_);
+  }
+  std::string ns_;
+  std::filesystem::path dir_;
+};
+
+ProcessResult MustRun(ProcessRunner& runner, const Argv& argv) {
+  ProcessResult r = runner.Run(argv);
+  std::string cmd;
+  for (const auto& a : argv) cmd += " " + a;
+  EXPECT_TRUE(r.ok()) << cmd << ": " << r.err;
+  return r;
+}
+
+IptablesRemediator MakeRemediator(NetnsRunner& runner, IptStack boot) {
+  IptablesRemediator::Options options;
+  options.read_file = [&runner](const std::string& path) -> std::optional<std::string> {
+    if (path.rfind("/proc/", 0) != 0) return std::nullopt;  // no rules files yet
+    const ProcessResult r = runner.Run({"cat", path});       // this namespace's /proc/net
+    return r.ok() ? std::optional<std::string>(r.out) : std::nullopt;
+  };
+  options.file_exists = [](const std::string&) { return false; };
+  options.list_interfaces = [] { return std::vector<std::string>{"lo", "eth0"}; };
+  options.default_stack = [boot] { return boot; };
+  return IptablesRemediator(options);
+}
+
+void Undo(ProcessRunner& runner, const UndoCommand& undo) {
+  const std::string listing = MustRun(runner, *undo.lookup).out;
+  ASSERT_TRUE(std::regex_search(listing, std::regex(undo.pattern))) << listing;
+  MustRun(runner, undo.argv);
+}
+
+TEST_P(IptNetnsTest, FixOpensUndoRestoresPersistenceSurvivesRestore) {
+  const Case& c = GetParam();
+  NetnsRunner runner(ns_);
+  for (const auto& argv : c.setup) MustRun(runner, argv);
+  const std::string before = Snapshot(runner);
+
+  IptablesRemediator ipt = MakeRemediator(runner, c.boot);
+  Host host{runner, {}, {}, std::string("netns-") + c.name};
+  ASSERT_TRUE(ipt.Detect(host).value());
+  ASSERT_FALSE(ipt.AllOpen());
+  std::set<int> families;
+  for (const auto& view : ipt.views()) families.insert(view.ip_version);
+  EXPECT_EQ(families, (std::set<int>{4, 6})) << "both iptables and ip6tables were read";
+  Plan plan;
+  ASSERT_TRUE(ipt.PlanFix({}, host, {}, plan).has_value());
+  std::vector<UndoCommand> undos;
+  std::vector<WriteFile> files;
+  for (const auto& step : plan.steps) {
+    if (const auto* run = std::get_if<RunCommand>(&step.action)) {
+      MustRun(runner, run->argv);
+      undos.push_back(*run->undo);
+    } else if (const auto* w = std::get_if<WriteFile>(&step.action)) {
+      files.push_back(*w);
+    }
+  }
+  ASSERT_TRUE(ipt.Detect(host).value());
+  EXPECT_TRUE(ipt.AllOpen()) << c.name << " is still blocked after the fix";
+
+  for (auto it = undos.rbegin(); it != undos.rend(); ++it) Undo(runner, *it);
+  EXPECT_EQ(Snapshot(runner), before);
+
+  ASSERT_FALSE(files.empty()) << "nothing persisted for " << c.name;
+  for (const auto& file : files) {
+    const int version = file.path.back() == '6' ? 6 : 4;
+    const auto local = dir_ / std::filesystem::path(file.path).filename();
+    std::ofstream(local) << file.content;
+    const std::string cmd = IptCommand(c.boot, version);
+    MustRun(runner, {cmd, "-F"});
+    MustRun(runner, {cmd, "-X"});
+    MustRun(runner, {cmd + "-restore", local.string()});
+  }
+  ASSERT_TRUE(ipt.Detect(host).value());
+  EXPECT_TRUE(ipt.AllOpen()) << c.name << " is blocked after restoring the rules files";
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, IptNetnsTest, ::testing::ValuesIn(Cases()),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+}  // namespace
+}  // namespace dcv

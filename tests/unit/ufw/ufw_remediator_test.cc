@@ -1,0 +1,163 @@
+// The ufw remediator on captured `ufw status verbose` output with a fake runner: what Detect
+// runs and concludes, the findings Diagnose reports (backend, family, rule or policy), and
+// the steps PlanFix appends (argv and exact undo), including idempotence.
+#include "remediators/firewall/ufw/ufw_remediator.h"
+
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "support/fake_process_runner.h"
+
+namespace dcv {
+namespace {
+
+using testing::FakeProcessRunner;
+
+const Argv kStatus{"env", "LANGUAGE=C", "LC_ALL=C", "ufw", "status", "verbose"};
+
+std::string Fixture(const std::string& name) {
+  std::ifstream in(std::string(DCV_FIXTURES) + "/ufw/" + name, std::ios::binary);
+  EXPECT_TRUE(in) << "missing fixture " << name;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+class UfwRemediatorTest : public ::testing::Test {
+ protected:
+  UfwRemediator Make(std::string defaults = "IPV6=yes\n") {
+    UfwRemediator::Options options;
+    options.read_file = [defaults](const std::string& path) -> std::optional<std::string> {
+      if (path == "/etc/default/ufw") return defaults;
+      return std::nullopt;
+    };
+    options.list_interfaces = [] { return std::vector<std::string>{"lo", "eth0"}; };
+    return UfwRemediator(options);
+  }
+  void Load(const std::string& fixture) { runner_.On(kStatus, FakeProcessRunner::Ok(Fixture(fixture))); }
+  Target Target_(Method method = Method::kFile) {
+    Target t;
+    t.domains = {"example.com"};
+    t.method = method;
+    t.token = "x.txt";
+    return t;
+  }
+  Plan PlanFor(UfwRemediator& ufw) {
+    Plan plan;
+    Diagnosis d;
+    EXPECT_TRUE(ufw.PlanFix(Target_(), host_, d, plan).has_value());
+    return plan;
+  }
+
+  FakeProcessRunner runner_;
+  Host host_{runner_, {}, {}, "R1"};
+};
+
+TEST_F(UfwRemediatorTest, DetectRunsUfwStatusVerboseInTheCLocale) {
+  Load("default_deny.txt");
+  auto ufw = Make();
+  EXPECT_EQ(ufw.id(), "firewall.ufw");
+  EXPECT_TRUE(ufw.Detect(host_).value());
+  EXPECT_EQ(runner_.calls, std::vector<Argv>{kStatus});
+}
+
+TEST_F(UfwRemediatorTest, NotInUseWhenMissingOrInactive) {
+  auto ufw = Make();
+  runner_.On(kStatus, {127, true, false, "", "env: 'ufw': No such file or directory\n"});
+  EXPECT_FALSE(ufw.Detect(host_).value());
+  Load("inactive.txt");
+  EXPECT_FALSE(ufw.Detect(host_).value());
+  runner_.On(kStatus, FakeProcessRunner::Fail(1, "ERROR: You need to be root to run this script\n"));
+  auto denied = ufw.Detect(host_);
+  ASSERT_FALSE(denied.has_value());
+  EXPECT_NE(denied.error().message.find("permission denied"), std::string::npos);
+}
+
+TEST_F(UfwRemediatorTest, DiagnoseNamesBackendFamilyAndPolicy) {
+  Load("ssh_only.txt");
+  auto ufw = Make();
+  ASSERT_TRUE(ufw.Detect(host_).value());
+  Diagnosis d;
+  ufw.Diagnose(Target_(), host_, d);
+  ASSERT_EQ(d.findings.size(), 4u);
+  for (const auto& f : d.findings) {
+    EXPECT_EQ(f.code, FindingCode::kPortClosedFirewall);
+    EXPECT_EQ(f.source, "ufw default incoming policy deny");
+    EXPECT_NE(f.evidence.find("ufw: a new IPv"), std::string::npos);
+    EXPECT_NE(f.remedy.find("ufw allow"), std::string::npos);
+  }
+  EXPECT_NE(d.findings[0].evidence.find("IPv4 connection to tcp/80"), std::string::npos);
+  EXPECT_NE(d.findings[3].evidence.find("IPv6 connection to tcp/443"), std::string::npos);
+  Diagnosis dns;
+  ufw.Diagnose(Target_(Method::kDns), host_, dns);
+  EXPECT_TRUE(dns.findings.empty());
+}
+
+TEST_F(UfwRemediatorTest, DiagnoseNamesTheRule) {
+  Load("allow_default_deny_rules.txt");
+  auto ufw = Make();
+  ASSERT_TRUE(ufw.Detect(host_).value());
+  Diagnosis d;
+  ufw.Diagnose(Target_(), host_, d);
+  ASSERT_EQ(d.findings.size(), 4u);
+  EXPECT_EQ(d.findings[0].source, "ufw rule `80/tcp DENY IN Anywhere`");
+  EXPECT_EQ(d.findings[3].source, "ufw rule `443 (v6) REJECT IN Anywhere (v6)`");
+}
+
+TEST_F(UfwRemediatorTest, PolicyOnlyPlansUfwAllowWithDeleteUndo) {
+  Load("ssh_only.txt");
+  auto ufw = Make();
+  ASSERT_TRUE(ufw.Detect(host_).value());
+  Plan plan = PlanFor(ufw);
+  ASSERT_EQ(plan.steps.size(), 2u);
+  const auto& run = std::get<RunCommand>(plan.steps[0].action);
+  EXPECT_EQ(run.argv, (Argv{"ufw", "allow", "80/tcp"}));
+  ASSERT_TRUE(run.undo.has_value());
+  EXPECT_EQ(run.undo->argv, (Argv{"ufw", "delete", "allow", "80/tcp"}));
+  EXPECT_FALSE(run.undo->lookup.has_value());
+  EXPECT_EQ(std::get<RunCommand>(plan.steps[1].action).argv, (Argv{"ufw", "allow", "443/tcp"}));
+  EXPECT_EQ(plan.steps[0].remediator, "firewall.ufw");
+  EXPECT_NE(plan.steps[0].description.find("user.rules"), std::string::npos);
+}
+
+TEST_F(UfwRemediatorTest, PlainDenyRuleIsUpdatedInPlaceAndRestoredByUndo) {
+  Load("allow_default_deny_rules.txt");
+  auto ufw = Make();
+  ASSERT_TRUE(ufw.Detect(host_).value());
+  Plan plan = PlanFor(ufw);
+  ASSERT_EQ(plan.steps.size(), 2u);
+  const auto& deny80 = std::get<RunCommand>(plan.steps[0].action);
+  EXPECT_EQ(deny80.argv, (Argv{"ufw", "allow", "80/tcp"}));
+  EXPECT_EQ(deny80.undo->argv, (Argv{"ufw", "deny", "80/tcp"}));
+  // "443 REJECT" is not the plain 443/tcp rule: insert an allow before it
+  const auto& reject443 = std::get<RunCommand>(plan.steps[1].action);
+  EXPECT_EQ(reject443.argv, (Argv{"ufw", "insert", "1", "allow", "443/tcp"}));
+  EXPECT_EQ(reject443.undo->argv, (Argv{"ufw", "delete", "allow", "443/tcp"}));
+}
+
+TEST_F(UfwRemediatorTest, NothingToDoWhenOpen) {
+  for (const char* fixture : {"after_fix.txt", "multiport.txt", "mixed.txt", "inactive.txt"}) {
+    Load(fixture);
+    auto ufw = Make();
+    (void)ufw.Detect(host_);
+    Diagnosis d;
+    ufw.Diagnose(Target_(), host_, d);
+    EXPECT_TRUE(d.findings.empty()) << fixture;
+    EXPECT_TRUE(PlanFor(ufw).empty()) << fixture;
+  }
+}
+
+TEST_F(UfwRemediatorTest, Ipv6NotManagedByUfw) {
+  Load("ssh_only.txt");
+  auto ufw = Make("# comment\nIPV6=no\n");
+  ASSERT_TRUE(ufw.Detect(host_).value());
+  Diagnosis d;
+  ufw.Diagnose(Target_(), host_, d);
+  ASSERT_EQ(d.findings.size(), 2u);
+  for (const auto& f : d.findings) EXPECT_NE(f.evidence.find("IPv4"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace dcv
