@@ -15,17 +15,10 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "platform/interfaces.h"
+
 namespace dcv {
 namespace {
-
-std::vector<std::string> SystemInterfaces() {
-  std::vector<std::string> names;
-  if (struct if_nameindex* list = if_nameindex()) {
-    for (auto* p = list; p->if_index != 0; ++p) names.emplace_back(p->if_name);
-    if_freenameindex(list);
-  }
-  return names;
-}
 
 bool Exists(const std::string& path) {
   std::error_code ec;
@@ -62,7 +55,7 @@ FirewalldRemediator::FirewalldRemediator() : FirewalldRemediator(Options{}) {}
 
 FirewalldRemediator::FirewalldRemediator(Options options) : options_(std::move(options)) {
   if (!options_.file_exists) options_.file_exists = Exists;
-  if (!options_.list_interfaces) options_.list_interfaces = SystemInterfaces;
+  if (!options_.list_interfaces) options_.list_interfaces = InterfaceNames;
 }
 
 Result<bool> FirewalldRemediator::Detect(const Host& host) {

@@ -16,25 +16,10 @@
 #include "agent/core/unified_diff.h"
 #include "remediators/firewall/iptables/ipt_persist.h"
 
+#include "platform/interfaces.h"
+
 namespace dcv {
 namespace {
-
-std::optional<std::string> ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::vector<std::string> SystemInterfaces() {
-  std::vector<std::string> names;
-  if (struct if_nameindex* list = if_nameindex()) {
-    for (auto* p = list; p->if_index != 0; ++p) names.emplace_back(p->if_name);
-    if_freenameindex(list);
-  }
-  return names;
-}
 
 IptStack SystemDefaultStack() {
   std::error_code ec;
@@ -66,11 +51,11 @@ std::string PortList(const std::vector<int>& ports) {
 IptablesRemediator::IptablesRemediator() : IptablesRemediator(Options{}) {}
 
 IptablesRemediator::IptablesRemediator(Options options) : options_(std::move(options)) {
-  if (!options_.read_file) options_.read_file = ReadWholeFile;
+  if (!options_.read_file) options_.read_file = ReadTextFile;
   if (!options_.file_exists) {
     options_.file_exists = [](const std::string& p) { return std::filesystem::exists(p); };
   }
-  if (!options_.list_interfaces) options_.list_interfaces = SystemInterfaces;
+  if (!options_.list_interfaces) options_.list_interfaces = InterfaceNames;
   if (!options_.default_stack) options_.default_stack = SystemDefaultStack;
 }
 

@@ -16,25 +16,10 @@
 #include "remediators/firewall/nftables/nft_conf.h"
 #include "agent/core/unified_diff.h"
 
+#include "platform/interfaces.h"
+
 namespace dcv {
 namespace {
-
-std::optional<std::string> ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::vector<std::string> SystemInterfaces() {
-  std::vector<std::string> names;
-  if (struct if_nameindex* list = if_nameindex()) {
-    for (auto* p = list; p->if_index != 0; ++p) names.emplace_back(p->if_name);
-    if_freenameindex(list);
-  }
-  return names;
-}
 
 bool Contains(const std::string& haystack, std::string_view needle) {
   return haystack.find(needle) != std::string::npos;
@@ -57,8 +42,8 @@ std::string Families(const std::string& family) {
 NftablesRemediator::NftablesRemediator() : NftablesRemediator(Options{}) {}
 
 NftablesRemediator::NftablesRemediator(Options options) : options_(std::move(options)) {
-  if (!options_.read_file) options_.read_file = ReadWholeFile;
-  if (!options_.list_interfaces) options_.list_interfaces = SystemInterfaces;
+  if (!options_.read_file) options_.read_file = ReadTextFile;
+  if (!options_.list_interfaces) options_.list_interfaces = InterfaceNames;
 }
 
 Result<bool> NftablesRemediator::Detect(const Host& host) {

@@ -18,27 +18,12 @@
 #include <regex>
 #include <sstream>
 
+#include "platform/interfaces.h"
+
 namespace dcv {
 namespace {
 
 const Argv kStatus{"env", "LANGUAGE=C", "LC_ALL=C", "ufw", "status", "verbose"};
-
-std::optional<std::string> ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::vector<std::string> SystemInterfaces() {
-  std::vector<std::string> names;
-  if (struct if_nameindex* list = if_nameindex()) {
-    for (auto* p = list; p->if_index != 0; ++p) names.emplace_back(p->if_name);
-    if_freenameindex(list);
-  }
-  return names;
-}
 
 bool Contains(const std::string& haystack, std::string_view needle) {
   return haystack.find(needle) != std::string::npos;
@@ -65,8 +50,8 @@ std::string Lower(std::string s) {
 UfwRemediator::UfwRemediator() : UfwRemediator(Options{}) {}
 
 UfwRemediator::UfwRemediator(Options options) : options_(std::move(options)) {
-  if (!options_.read_file) options_.read_file = ReadWholeFile;
-  if (!options_.list_interfaces) options_.list_interfaces = SystemInterfaces;
+  if (!options_.read_file) options_.read_file = ReadTextFile;
+  if (!options_.list_interfaces) options_.list_interfaces = InterfaceNames;
 }
 
 Result<bool> UfwRemediator::Detect(const Host& host) {
