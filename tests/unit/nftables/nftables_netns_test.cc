@@ -4,9 +4,6 @@
 // as open, run each undo (lookup + pattern + delete) and check `nft list ruleset` is
 // byte-identical to before; then reload only the persisted /etc/nftables.conf edit after
 // a flush (a simulated reboot) and check it is still open. Skipped unless root with nft.
-#include <fcntl.h>
-#include <poll.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -15,65 +12,16 @@
 
 #include <gtest/gtest.h>
 
+#include "support/netns_process_runner.h"
+
 #include "remediators/firewall/nftables/nftables_remediator.h"
 #include "tests/unit/nftables/nft_test_support.h"
 
 namespace dcv {
 namespace {
 
-// fork + execvp with captured stdout/stderr; no shell.
-ProcessResult Exec(const std::vector<std::string>& argv) {
-  int out[2], err[2];
-  if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) return {};
-  const pid_t pid = fork();
-  if (pid == 0) {
-    dup2(out[1], 1);
-    dup2(err[1], 2);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
-    _exit(127);
-  }
-  close(out[1]);
-  close(err[1]);
-  ProcessResult r;
-  r.started = pid > 0;
-  pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
-  std::string* sinks[2] = {&r.out, &r.err};
-  int open_fds = 2;
-  while (pid > 0 && open_fds > 0 && poll(fds, 2, 10000) > 0) {
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP))) continue;
-      char buf[65536];
-      const ssize_t n = read(fds[i].fd, buf, sizeof buf);
-      if (n > 0) sinks[i]->append(buf, static_cast<size_t>(n));
-      else { fds[i].fd = -1; --open_fds; }
-    }
-  }
-  close(out[0]);
-  close(err[0]);
-  int status = 0;
-  if (pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status)) {
-    r.exit_status = WEXITSTATUS(status);
-    r.started = r.exit_status != 127;
-  }
-  return r;
-}
-
-// Runs every command inside one network namespace.
-class NetnsRunner : public ProcessRunner {
- public:
-  explicit NetnsRunner(std::string ns) : ns_(std::move(ns)) {}
-  ProcessResult Run(const std::vector<std::string>& argv, const ProcessOptions& = {}) override {
-    std::vector<std::string> full{"ip", "netns", "exec", ns_};
-    full.insert(full.end(), argv.begin(), argv.end());
-    return Exec(full);
-  }
-
- private:
-  std::string ns_;
-};
+using NetnsRunner = testing::NetnsProcessRunner;
+using testing::RunHere;
 
 class NftNetnsTest : public ::testing::TestWithParam<const char*> {
  protected:
@@ -82,13 +30,13 @@ class NftNetnsTest : public ::testing::TestWithParam<const char*> {
       GTEST_SKIP() << "needs root, /usr/sbin/nft and network namespaces";
     }
     ns_ = "dcvut" + std::to_string(getpid());
-    ASSERT_TRUE(Exec({"ip", "netns", "add", ns_}).ok()) << "ip netns add " << ns_;
+    ASSERT_TRUE(RunHere({"ip", "netns", "add", ns_}).ok()) << "ip netns add " << ns_;
     dir_ = std::filesystem::temp_directory_path() / ns_;
     std::filesystem::create_directories(dir_);
   }
   void TearDown() override {
     if (ns_.empty()) return;
-    Exec({"ip", "netns", "del", ns_});
+    RunHere({"ip", "netns", "del", ns_});
     std::filesystem::remove_all(dir_);
   }
   std::string ns_;
