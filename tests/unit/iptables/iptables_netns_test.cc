@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -24,7 +25,7 @@ namespace dcv {
 namespace {
 
 using NetnsRunner = testing::NetnsProcessRunner;
-using testing::RunHere;
+using testing::MustRun;
 
 struct Case {
   const char* name;
@@ -83,27 +84,17 @@ class IptNetnsTest : public ::testing::TestWithParam<Case> {
         getenv("DCV_NO_NETNS")) {
       GTEST_SKIP() << "needs root, iptables and network namespaces";
     }
-    ns_ = "dcvipt" + std::to_string(getpid());
-    ASSERT_TRUE(RunHere({"ip", "netns", "add", ns_}).ok()) << "ip netns add " << ns_;
-    dir_ = std::filesystem::temp_directory_path() / ns_;
-    std::filesystem::create_directories(dir_);
+    netns_.emplace("dcvipt");
+    ASSERT_TRUE(netns_->created()) << "ip netns add " << netns_->name();
+    ns_ = netns_->name();
+    dir_ = netns_->dir();
   }
-  void TearDown() override {
-    if (ns_.empty()) return;
-    RunHere({"ip", "netns", "del", ns_});
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { netns_.reset(); }
+  std::optional<testing::ScopedNetns> netns_;
   std::string ns_;
   std::filesystem::path dir_;
 };
 
-ProcessResult MustRun(ProcessRunner& runner, const Argv& argv) {
-  ProcessResult r = runner.Run(argv);
-  std::string cmd;
-  for (const auto& a : argv) cmd += " " + a;
-  EXPECT_TRUE(r.ok()) << cmd << ": " << r.err;
-  return r;
-}
 
 IptablesRemediator MakeRemediator(NetnsRunner& runner, IptStack boot) {
   IptablesRemediator::Options options;
