@@ -18,19 +18,15 @@ int RunCleanup(const TargetOptions& target_options, const OutputOptions& output,
   SystemProcessRunner runner;
   Report report = NewReport("cleanup", *target);
   report.dry_run = dry_run;
-  std::optional<Journal> journal;
-  if (!dry_run) {
-    Result<Journal> opened = OpenJournalAndRecover(target_options.state_dir, runner);
-    if (!opened) return ReportInternalError(opened.error());
-    journal.emplace(std::move(*opened));
-  }
+  Result<std::optional<Journal>> journal = OpenJournalUnlessDryRun(target_options.state_dir, runner, dry_run);
+  if (!journal) return ReportInternalError(journal.error());
   Facts facts = GatherFacts(runner, report.run_id);
   PlanOutcome outcome = MakeCleanupPlan(*target, facts);
   report.plan = outcome.plan;
   report.errors = facts.errors;
   report.errors.insert(report.errors.end(), outcome.refusals.begin(), outcome.refusals.end());
   if (!dry_run && outcome.refusals.empty()) {
-    JournaledExecutor executor(runner, *journal, report.run_id, "cleanup");
+    JournaledExecutor executor(runner, **journal, report.run_id, "cleanup");
     if (Result<void> applied = executor.Apply(report.plan); !applied) {
       report.errors.push_back(applied.error().message);
       PrintReport(report, output.json, output.quiet);

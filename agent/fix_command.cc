@@ -50,12 +50,8 @@ int RunFix(const TargetOptions& target_options, const OutputOptions& output, boo
   Report report = NewReport("fix", *target);
   report.dry_run = dry_run;
 
-  std::optional<Journal> journal;
-  if (!dry_run) {
-    Result<Journal> opened = OpenJournalAndRecover(target_options.state_dir, runner);
-    if (!opened) return ReportInternalError(opened.error());
-    journal.emplace(std::move(*opened));
-  }
+  Result<std::optional<Journal>> journal = OpenJournalUnlessDryRun(target_options.state_dir, runner, dry_run);
+  if (!journal) return ReportInternalError(journal.error());
   Facts facts = GatherFacts(runner, report.run_id);
   Diagnosis before = Diagnose(*target, facts);
   PlanOutcome outcome = MakeFixPlan(*target, facts, before);
@@ -69,7 +65,7 @@ int RunFix(const TargetOptions& target_options, const OutputOptions& output, boo
     PrintReport(report, output.json, output.quiet);
     return report.ready ? kExitReady : kExitNotReady;
   }
-  JournaledExecutor executor(runner, *journal, report.run_id, "fix");
+  JournaledExecutor executor(runner, **journal, report.run_id, "fix");
   if (Result<void> applied = executor.Apply(report.plan); !applied) {
     report.errors.push_back(applied.error().message);
     report.diagnosis = before;

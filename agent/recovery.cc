@@ -25,6 +25,14 @@ Result<Journal> OpenJournalAndRecover(const std::string& state_dir, ProcessRunne
   return journal;
 }
 
+Result<std::optional<Journal>> OpenJournalUnlessDryRun(const std::string& state_dir, ProcessRunner& runner,
+                                                       bool dry_run) {
+  if (dry_run) return std::optional<Journal>();
+  Result<Journal> journal = OpenJournalAndRecover(state_dir, runner);
+  if (!journal) return journal.error();
+  return std::optional<Journal>(std::move(*journal));
+}
+
 int ReportInternalError(const Error& error) {
   std::cerr << "dcv-agent: " << error.message << std::endl;
   return kExitInternal;
