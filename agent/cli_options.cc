@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <fstream>
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -40,6 +41,58 @@ Result<Method> ParseMethod(const std::string& method) {
   return MakeError("invalid --method '" + Printable(method) + "': use file, acme-http or dns");
 }
 
+void AddDnsOptions(CLI::App& command, TargetOptions& o) {
+  command.add_option("--txt-name", o.txt_name, "TXT record name (one label is put before each domain)")->group("DNS");
+  command.add_option("--root-hints", o.root_hints, "Root hints file (private DNS roots)")->group("DNS");
+  command.add_option("--trust-anchor", o.trust_anchor, "Root DS records (dnssec-dsfromkey format)")->group("DNS");
+  command.add_option("--dns-server", o.dns_server, "Server for RFC 2136 updates (host name or address)")->group("DNS");
+  command.add_option("--tsig-key", o.tsig_key, "TSIG key file: hmac-sha256:NAME:BASE64")->group("DNS");
+}
+
+// A DNS owner name as --txt-name takes it: labels of letters, digits, '-' and '_'.
+bool IsDnsName(const std::string& name) {
+  if (name.empty() || name.size() > 253) return false;
+  for (std::size_t start = 0; start <= name.size();) {
+    const std::size_t dot = name.find('.', start);
+    const std::string label = name.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    const bool ok = !label.empty() && label.size() <= 63 && std::all_of(label.begin(), label.end(), [](unsigned char c) {
+      return std::isalnum(c) || c == '-' || c == '_';
+    });
+    if (!ok) return dot == std::string::npos && label.empty() && start > 0;  // one trailing dot is fine
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  return true;
+}
+
+Result<void> ReadableFile(const std::string& option, const std::string& path) {
+  if (path.empty()) return {};
+  if (!std::ifstream(path)) return MakeError("cannot read " + option + " '" + Printable(path) + "'");
+  return {};
+}
+
+Result<void> CheckDnsOptions(const TargetOptions& o, Target& target) {
+  if (!o.txt_name.empty() && !IsDnsName(o.txt_name)) {
+    return MakeError("invalid --txt-name '" + Printable(o.txt_name) + "': expected a DNS name like _dnsauth");
+  }
+  for (const auto& [option, path] : {std::pair{"--root-hints", &o.root_hints}, {"--trust-anchor", &o.trust_anchor},
+                                     {"--tsig-key", &o.tsig_key}}) {
+    if (auto readable = ReadableFile(option, *path); !readable) return readable.error();
+  }
+  if (!o.dns_server.empty() && !IsDnsName(o.dns_server) && o.dns_server.find(':') == std::string::npos) {
+    return MakeError("invalid --dns-server '" + Printable(o.dns_server) + "': expected a host name or address");
+  }
+  if (o.dns_server.empty() != o.tsig_key.empty()) {
+    return MakeError(std::string(o.dns_server.empty() ? "--tsig-key needs --dns-server" : "--dns-server needs --tsig-key"));
+  }
+  target.txt_name = o.txt_name;
+  target.root_hints = o.root_hints;
+  target.trust_anchor = o.trust_anchor;
+  target.dns_server = o.dns_server;
+  target.tsig_key = o.tsig_key;
+  return {};
+}
+
 }  // namespace
 
 void AddOutputOptions(CLI::App& command, OutputOptions& options) {
@@ -61,6 +114,13 @@ void AddTargetOptions(CLI::App& command, TargetOptions& o) {
       ->capture_default_str();
   command.add_option("--probe", o.probes, "Outside vantage point (URL of a `dcv-agent probe serve`)");
   command.add_option("--key-file", o.key_file, "Shared key for authenticated probes");
+  AddDnsOptions(command, o);
+  command.add_option("--allow-from", o.allow_from,
+                     "Firewall openings admit only these source networks (CIDR, repeatable; default: any)")
+      ->group("Firewall");
+  command.add_flag("--temporary", o.temporary,
+                   "Firewall openings are marked temporary and not persisted; `cleanup` removes them")
+      ->group("Firewall");
   AddStateDirOption(command, o.state_dir);
 }
 
@@ -101,12 +161,12 @@ Result<Target> BuildTarget(const TargetOptions& o, bool need_content) {
   Result<Method> method = ParseMethod(o.method);
   if (!method) return method.error();
   target.method = *method;
-  if (target.method == Method::kDns) {
-    return MakeError("--method dns is not available in this version (see the README's roadmap)");
+  if (auto dns = CheckDnsOptions(o, target); !dns) return dns.error();
+  if (target.method != Method::kDns) {
+    if (o.token.empty()) return MakeError("--token is required for --method " + o.method);
+    if (auto valid = ValidateTokenName(o.token); !valid) return valid.error();
+    target.token = o.token;
   }
-  if (o.token.empty()) return MakeError("--token is required for --method " + o.method);
-  if (auto valid = ValidateTokenName(o.token); !valid) return valid.error();
-  target.token = o.token;
   target.content = o.content;
   if (!o.content_file.empty()) {
     Result<FileSnapshot> file = ReadSnapshot(o.content_file, kMaxContentBytes);
@@ -125,6 +185,14 @@ Result<Target> BuildTarget(const TargetOptions& o, bool need_content) {
   }
   target.ca = o.ca;
   target.probes = o.probes;
+  for (const std::string& text : o.allow_from) {
+    Result<Cidr> cidr = ParseCidr(text);
+    if (!cidr) return MakeError("invalid --allow-from " + cidr.error().message);
+    if (std::find(target.allow_from.begin(), target.allow_from.end(), *cidr) == target.allow_from.end()) {
+      target.allow_from.push_back(*cidr);
+    }
+  }
+  target.temporary = o.temporary;
   return target;
 }
 

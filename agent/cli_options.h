@@ -30,11 +30,15 @@ struct TargetOptions {
   std::string ca = "generic";
   std::vector<std::string> probes;
   std::string key_file;
+  std::string txt_name, root_hints, trust_anchor, dns_server, tsig_key;  // dns method
+  std::vector<std::string> allow_from;
+  bool temporary = false;
   std::string state_dir = "/var/lib/dcv-agent";
 };
 
 void AddOutputOptions(CLI::App& command, OutputOptions& options);
-/// --domain, --method, --token, --content/--content-file, --ca, --probe, --key-file.
+/// --domain, --method, --token, --content/--content-file, --ca, --probe, --key-file,
+/// --allow-from, --temporary.
 void AddTargetOptions(CLI::App& command, TargetOptions& options);
 void AddStateDirOption(CLI::App& command, std::string& state_dir);
 

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "agent/core/cidr.h"
+
 namespace dcv {
 
 enum class Method { kFile, kAcmeHttp, kDns };
@@ -17,6 +19,17 @@ struct Target {
   std::string ca = "generic";
   std::vector<std::string> probes;   // outside vantage points (probe serve URLs)
   std::string probe_key;             // shared key for authenticated probes (may be empty)
+  // dns method (each validated by the CLI; files exist and are readable)
+  std::string txt_name;      // --txt-name: TXT owner (one label: prefixed to each domain)
+  std::string root_hints;    // --root-hints FILE: private root servers (zone-file syntax)
+  std::string trust_anchor;  // --trust-anchor FILE: DS records of the root (dnssec-dsfromkey)
+  std::string dns_server;    // --dns-server HOST: RFC 2136 update target
+  std::string tsig_key;      // --tsig-key FILE: "hmac-sha256:name:base64secret"
+  /// Firewall openings: only from these sources (`--allow-from`); empty means any source.
+  std::vector<Cidr> allow_from;
+  /// Firewall openings are marked temporary and kept out of persistence (`--temporary`);
+  /// `cleanup` removes them.
+  bool temporary = false;
 
   /// "/.well-known/pki-validation/" or "/.well-known/acme-challenge/".
   std::string WellKnownDir() const {

@@ -52,6 +52,9 @@ for cmd in check fix; do
   bad content-file "$cmd" --domain "$D" --method file --token "$TOKEN" --content-file /nonexistent/content.txt
   bad content "$cmd" --domain "$D" --method file --token "$TOKEN" --content "$BIG"
   bad content-file "$cmd" --domain "$D" --method file --token "$TOKEN" --content-file "$E2E_DIR/big-content"
+  for net in '203.0.113.7/24' '10.0.0.0/33' 'example.test' '2001:db8::/129'; do
+    bad allow-from "$cmd" --domain "$D" --method file --token "$TOKEN" --content "$CONTENT" --allow-from "$net"
+  done
 done
 e2e_phase "bad input (check + fix)"
 

@@ -150,7 +150,7 @@ NftPersistResult PersistOpenings(std::string_view path, std::string_view text,
   NftPersistResult result;
   std::vector<Insertion> insertions;
   for (size_t i = 0; i < requests.size(); ++i) {
-    const std::string rule = OpeningRuleText(requests[i].opening.ports, run_id);
+    const std::string rule = OpeningRuleText(requests[i].opening, run_id);
     Insertion ins{0, "", i};
     std::string where;
     const bool ok = Place(path, text, script, requests[i], rule, ins, where);

@@ -188,17 +188,20 @@ NftEvaluation EvaluateInbound(const NftRuleset& ruleset, const NftEvaluateOption
     const auto chains = InboundBaseChains(ruleset, version);
     for (int port : options.ports) {
       for (const auto& iface : ifaces) {
-        NftPathVerdict& path = result.paths.emplace_back();
-        path.ip_version = version;
-        path.port = port;
-        path.iface = iface;
-        const NftPacket packet{version, port, iface};
-        Walker walker(ruleset, index, packet, path);
-        for (const NftChain* base : chains) {
-          WalkResult r = walker.EvaluateBase(*base);
-          if (r.flow == Flow::kBlock) {
-            path.stop = std::move(r.stop);
-            break;
+        for (const Cidr& source : SourcesFor(options.allow_from, version)) {
+          NftPathVerdict& path = result.paths.emplace_back();
+          path.ip_version = version;
+          path.port = port;
+          path.iface = iface;
+          path.source = source;
+          const NftPacket packet{version, port, iface, source};
+          Walker walker(ruleset, index, packet, path);
+          for (const NftChain* base : chains) {
+            WalkResult r = walker.EvaluateBase(*base);
+            if (r.flow == Flow::kBlock) {
+              path.stop = std::move(r.stop);
+              break;
+            }
           }
         }
       }

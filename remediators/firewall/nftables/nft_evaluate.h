@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "agent/core/cidr.h"
 #include "remediators/firewall/nftables/nft_ruleset.h"
 
 namespace dcv {
@@ -19,6 +20,8 @@ struct NftEvaluateOptions {
   /// The host's interface names; "lo" is ignored (the CA never arrives on it). Empty:
   /// one unknown interface, on which interface matches other than lo are undecidable.
   std::vector<std::string> interfaces;
+  /// `--allow-from`: evaluate connections from these networks only (SourcesFor).
+  std::vector<Cidr> allow_from;
 };
 
 /// Where a packet is stopped.
@@ -44,13 +47,14 @@ struct NftPathVerdict {
   int ip_version = 4;
   int port = 80;
   std::string iface;              // empty: an unknown interface
+  Cidr source;                    // the senders' network (/0: any outside address)
   std::optional<NftStop> stop;    // nullopt: accepted by every base chain
   std::vector<std::string> notes; // rules that might have accepted but were not relied on
   bool open() const { return !stop.has_value(); }
 };
 
 struct NftEvaluation {
-  std::vector<NftPathVerdict> paths;  // ip_version x port x interface
+  std::vector<NftPathVerdict> paths;  // ip_version x port x interface x source
 
   /// True when every interface path for (ip_version, port) is accepted.
   bool Open(int ip_version, int port) const;

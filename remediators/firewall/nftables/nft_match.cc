@@ -19,10 +19,11 @@ struct Field {
   enum Kind { kNumber, kIface, kAddress, kFlags, kAbsent, kUnknown } kind = kUnknown;
   long number = -1;                // kNumber
   std::vector<std::string> names;  // kNumber aliases ("tcp"), kIface name, kFlags set
+  Cidr source;                     // kAddress
 };
 
-Field Number(long n, std::vector<std::string> names) { return {Field::kNumber, n, std::move(names)}; }
-Field Only(Field::Kind kind) { return {kind, -1, {}}; }
+Field Number(long n, std::vector<std::string> names) { return {Field::kNumber, n, std::move(names), {}}; }
+Field Only(Field::Kind kind) { return {kind, -1, {}, {}}; }
 
 // `obj[key]`, or null when obj is not an object or has no such key; never copies.
 const json& Member(const json& obj, const char* key) {
@@ -42,12 +43,12 @@ Field PayloadField(const json& p, const NftPacket& pkt) {
   const std::string field = p.value("field", "");
   if (proto == "tcp" || proto == "th") {
     if (field == "dport") return Number(pkt.dport, {});
-    if (field == "flags") return {Field::kFlags, -1, {"syn"}};
+    if (field == "flags") return {Field::kFlags, -1, {"syn"}, {}};
     return {};
   }
   if (proto == "ip" || proto == "ip6") {
     if ((proto == "ip") != (pkt.ip_version == 4)) return Only(Field::kAbsent);
-    if (field == "saddr") return Only(Field::kAddress);
+    if (field == "saddr") return {Field::kAddress, -1, {}, pkt.source};
     if (field == "protocol" || field == "nexthdr") return Number(6, {"tcp"});
     return {};
   }
@@ -65,7 +66,7 @@ Field MetaField(const std::string& key, const NftPacket& pkt) {
   if (key == "nfproto") return v4 ? Number(2, {"ipv4"}) : Number(10, {"ipv6"});
   if (key == "protocol") return v4 ? Number(0x0800, {"ip"}) : Number(0x86dd, {"ip6"});
   if (key == "pkttype") return Number(0, {"host"});
-  if (key == "iif" || key == "iifname") return {Field::kIface, -1, {pkt.iface}};
+  if (key == "iif" || key == "iifname") return {Field::kIface, -1, {pkt.iface}, {}};
   return {};
 }
 
@@ -104,6 +105,23 @@ Tri IfaceMatches(const std::string& pattern, const std::string& iface) {
   return GlobMatch(pattern, iface) ? Tri::kYes : Tri::kNo;
 }
 
+// Is the sender's network inside the element (an address, a prefix or a range)?
+Tri AddressMatches(const json& e, const Cidr& source) {
+  std::string text;
+  if (e.is_string()) text = e.get<std::string>();
+  if (e.is_object() && e.contains("prefix") && e["prefix"].value("addr", json()).is_string()) {
+    text = e["prefix"]["addr"].get<std::string>() + "/" + std::to_string(e["prefix"].value("len", -1));
+  }
+  if (e.is_object() && e.contains("range")) return source.IsAny() ? Tri::kNo : Tri::kMaybe;
+  Result<Cidr> network = ParseCidr(text);
+  if (!network) return Tri::kMaybe;
+  switch (RelateSource(source, *network)) {
+    case CidrRelation::kInside: return Tri::kYes;
+    case CidrRelation::kDisjoint: return Tri::kNo;
+    default: return Tri::kMaybe;
+  }
+}
+
 bool NameIs(const Field& f, const std::string& s) {
   return std::find(f.names.begin(), f.names.end(), s) != f.names.end();
 }
@@ -123,11 +141,8 @@ Tri ElementMatches(const json& e, const Field& f) {
       return Tri::kMaybe;
     case Field::kIface:
       return e.is_string() ? IfaceMatches(e.get<std::string>(), f.names[0]) : Tri::kMaybe;
-    case Field::kAddress:  // an arbitrary outside address is in no specific prefix
-      if (e.is_object() && e.contains("prefix")) {
-        return e["prefix"].value("len", -1) == 0 ? Tri::kYes : Tri::kNo;
-      }
-      return e.is_string() || (e.is_object() && e.contains("range")) ? Tri::kNo : Tri::kMaybe;
+    case Field::kAddress:
+      return AddressMatches(e, f.source);
     default:
       return Tri::kMaybe;
   }

@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agent/core/cidr.h"
+
 #include "remediators/firewall/nftables/nft_ruleset.h"
 
 namespace dcv {
@@ -21,6 +23,7 @@ struct NftPacket {
   int ip_version = 4;  // 4 or 6
   int dport = 80;
   std::string iface;   // the non-loopback input interface; empty: unknown interface
+  Cidr source = Cidr::Any(4);  // the sender's network (RelateSource: "any" is the CA)
 };
 
 /// What a rule ends with. kNone: no verdict (falls through to the next rule).

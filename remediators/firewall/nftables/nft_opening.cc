@@ -13,16 +13,25 @@ namespace {
 
 constexpr int kMaxRounds = 16;
 
-using ChainKey = std::tuple<std::string, std::string, std::string>;
+using ChainKey = std::tuple<std::string, std::string, std::string, int>;
 
-// Groups this round's stops into one opening per chain.
+void AddSource(std::vector<Cidr>& sources, const Cidr& source) {
+  if (!source.IsAny() && std::find(sources.begin(), sources.end(), source) == sources.end()) {
+    sources.push_back(source);
+  }
+}
+
+// Groups this round's stops into one opening per chain (and IP version, for --allow-from).
 std::vector<NftOpening> GroupStops(const NftEvaluation& evaluation) {
   std::map<ChainKey, NftOpening> by_chain;
   for (const auto& path : evaluation.paths) {
     if (path.open()) continue;
     const NftStop& stop = *path.stop;
-    auto [it, inserted] = by_chain.try_emplace({stop.family, stop.table, stop.chain});
+    const int version = path.source.IsAny() ? 0 : path.ip_version;
+    auto [it, inserted] = by_chain.try_emplace({stop.family, stop.table, stop.chain, version});
     NftOpening& o = it->second;
+    o.ip_version = version;
+    AddSource(o.sources, path.source);
     if (inserted || stop.rule_index < o.rule_index) {
       o.family = stop.family;
       o.table = stop.table;
@@ -47,10 +56,17 @@ std::vector<NftOpening> GroupStops(const NftEvaluation& evaluation) {
 // round holds our simulated rule at o.rule_index, so later indexes shift back by one; the
 // opening moves up when a path is now stopped earlier in that chain.
 bool Merge(std::vector<NftOpening>& all, NftOpening next) {
+  for (const auto& o : all) {  // our simulated rules sit before next's stop in that chain
+    if (o.family == next.family && o.table == next.table && o.chain == next.chain &&
+        next.rule_index > o.rule_index) {
+      --next.rule_index;
+    }
+  }
   for (auto& o : all) {
-    if (o.family == next.family && o.table == next.table && o.chain == next.chain) {
+    if (o.family == next.family && o.table == next.table && o.chain == next.chain &&
+        o.ip_version == next.ip_version) {
       bool grew = false;
-      if (next.rule_index > o.rule_index) --next.rule_index;
+      for (const Cidr& source : next.sources) AddSource(o.sources, source);
       if (next.rule_index < o.rule_index) {
         o.rule_index = next.rule_index;
         o.before_handle = next.before_handle;
@@ -77,7 +93,7 @@ NftRuleset Simulate(const NftRuleset& ruleset, const std::vector<NftOpening>& op
   for (const auto& o : openings) {
     NftChain* chain = copy.FindChain(o.family, o.table, o.chain);
     if (!chain) continue;
-    NftRule rule{0, "dcv-agent", OpeningRuleExpr(o.ports, "simulated")};
+    NftRule rule{0, "dcv-agent", OpeningRuleExpr(o)};
     const size_t at = std::min(o.rule_index, chain->rules.size());
     chain->rules.insert(chain->rules.begin() + static_cast<std::ptrdiff_t>(at), std::move(rule));
   }
@@ -115,21 +131,28 @@ NftOpeningPlan PlanOpenings(const NftRuleset& ruleset, const NftEvaluateOptions&
   return plan;
 }
 
-std::string OpeningComment(const std::string& run_id) {
+std::string OpeningComment(const std::string& run_id, bool temporary) {
   std::string id;
   for (char c : run_id.substr(0, 100)) {  // nft comments hold at most 128 bytes
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                     c == '.' || c == '_' || c == ':' || c == '-';
     id += ok ? c : '_';
   }
-  return "dcv-agent " + id;
+  return (temporary ? std::string(kTemporaryCommentPrefix) : std::string("dcv-agent ")) + id;
 }
 
-std::string OpeningRuleText(const std::vector<int>& ports, const std::string& run_id) {
+std::string OpeningRuleText(const NftOpening& opening, const std::string& run_id) {
   std::string set;
-  for (int port : ports) set += (set.empty() ? "" : ", ") + std::to_string(port);
-  if (ports.size() > 1) set = "{ " + set + " }";
-  return "tcp dport " + set + " accept comment \"" + OpeningComment(run_id) + "\"";
+  for (int port : opening.ports) set += (set.empty() ? "" : ", ") + std::to_string(port);
+  if (opening.ports.size() > 1) set = "{ " + set + " }";
+  std::string from;
+  if (!opening.sources.empty()) {
+    from = (opening.ip_version == 4 ? "ip" : "ip6") + std::string(" saddr ");
+    from += opening.sources.size() > 1 ? "{ " + JoinCidrs(opening.sources) + " } "
+                                       : JoinCidrs(opening.sources) + " ";
+  }
+  return from + "tcp dport " + set + " accept comment \"" +
+         OpeningComment(run_id, opening.temporary) + "\"";
 }
 
 Argv OpeningArgv(const NftOpening& opening, const std::string& run_id) {
@@ -141,26 +164,46 @@ Argv OpeningArgv(const NftOpening& opening, const std::string& run_id) {
   }
   // nft joins its arguments with spaces and parses the result, so the rule can be one
   // argument; the quotes around the comment are nft syntax, not a shell's.
-  argv.push_back(OpeningRuleText(opening.ports, run_id));
+  argv.push_back(OpeningRuleText(opening, run_id));
   return argv;
 }
 
 UndoCommand OpeningUndo(const NftOpening& opening, const std::string& run_id) {
   UndoCommand undo;
   undo.lookup = Argv{"nft", "-a", "list", "chain", opening.family, opening.table, opening.chain};
-  undo.pattern = "comment \"" + EscapeRegex(OpeningComment(run_id)) + "\" # handle ([0-9]+)";
+  undo.pattern = "comment \"" + EscapeRegex(OpeningComment(run_id, opening.temporary)) +
+                 "\" # handle ([0-9]+)";
   undo.argv = {"nft", "delete", "rule", opening.family, opening.table, opening.chain,
                "handle", "{1}"};
   return undo;
 }
 
-nlohmann::json OpeningRuleExpr(const std::vector<int>& ports, const std::string& /*run_id*/) {
+nlohmann::json OpeningRuleExpr(const NftOpening& opening) {
+  const auto& ports = opening.ports;
   nlohmann::json right = ports.size() == 1 ? nlohmann::json(ports[0])
                                            : nlohmann::json{{"set", ports}};
   nlohmann::json match{{"op", "=="},
                        {"left", {{"payload", {{"protocol", "tcp"}, {"field", "dport"}}}}},
                        {"right", right}};
-  return nlohmann::json::array({{{"match", match}}, {{"accept", nullptr}}});
+  nlohmann::json expr = nlohmann::json::array();
+  if (!opening.sources.empty()) {
+    nlohmann::json networks = nlohmann::json::array();
+    for (const Cidr& cidr : opening.sources) {
+      const std::string text = cidr.ToString();
+      const size_t slash = text.find('/');
+      if (slash == std::string::npos) networks.push_back(text);
+      else networks.push_back({{"prefix", {{"addr", text.substr(0, slash)},
+                                           {"len", std::stoi(text.substr(slash + 1))}}}});
+    }
+    const char* protocol = opening.ip_version == 4 ? "ip" : "ip6";
+    expr.push_back({{"match", {{"op", "=="},
+                               {"left", {{"payload", {{"protocol", protocol}, {"field", "saddr"}}}}},
+                               {"right", networks.size() == 1 ? networks[0]
+                                                              : nlohmann::json{{"set", networks}}}}}});
+  }
+  expr.push_back({{"match", match}});
+  expr.push_back({{"accept", nullptr}});
+  return expr;
 }
 
 }  // namespace dcv

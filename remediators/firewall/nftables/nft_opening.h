@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,12 @@ struct NftOpening {
   size_t rule_index = 0;                  // the stopping rule's position (rules.size(): policy)
   std::vector<int> ports;                 // the ports blocked here, ascending
   NftStop stop;                           // the first stop that led here (for messages)
+  /// With `--allow-from`, one opening per chain and IP version: `ip saddr { sources }` or
+  /// `ip6 saddr { ... }`. 0 and no sources: any sender.
+  int ip_version = 0;
+  std::vector<Cidr> sources;
+  /// `--temporary`: marked "dcv-agent temporary <run>", never persisted; cleanup removes it.
+  bool temporary = false;
 };
 
 struct NftOpeningPlan {
@@ -37,13 +44,17 @@ struct NftOpeningPlan {
 /// Plans the openings for every blocked path of `ruleset` (empty when nothing is blocked).
 NftOpeningPlan PlanOpenings(const NftRuleset& ruleset, const NftEvaluateOptions& options);
 
-/// The comment that marks our rules: "dcv-agent <run_id>" (run_id reduced to
-/// [A-Za-z0-9._:-] and 100 characters, since it is embedded in nft syntax and a regex).
-std::string OpeningComment(const std::string& run_id);
+/// The comment that marks our rules: "dcv-agent <run_id>", or "dcv-agent temporary <run_id>"
+/// (run_id reduced to [A-Za-z0-9._:-] and 100 characters, since it is embedded in nft
+/// syntax and a regex).
+std::string OpeningComment(const std::string& run_id, bool temporary = false);
 
-/// The rule body: `tcp dport { 80, 443 } accept comment "dcv-agent <run_id>"`
-/// (`tcp dport 80 ...` for one port).
-std::string OpeningRuleText(const std::vector<int>& ports, const std::string& run_id);
+/// The prefix of the comments of temporary openings, whatever their run.
+inline constexpr std::string_view kTemporaryCommentPrefix = "dcv-agent temporary ";
+
+/// The rule body: `[ip saddr { 10.0.0.0/8 } ]tcp dport { 80, 443 } accept comment
+/// "dcv-agent <run_id>"` (`tcp dport 80 ...` for one port).
+std::string OpeningRuleText(const NftOpening& opening, const std::string& run_id);
 
 /// `nft insert rule <family> <table> <chain> position <handle> <rule>` or, before a
 /// policy, `nft add rule <family> <table> <chain> <rule>`.
@@ -53,6 +64,6 @@ Argv OpeningArgv(const NftOpening& opening, const std::string& run_id);
 UndoCommand OpeningUndo(const NftOpening& opening, const std::string& run_id);
 
 /// The rule as nft JSON expressions (what `nft -j` would list for OpeningRuleText).
-nlohmann::json OpeningRuleExpr(const std::vector<int>& ports, const std::string& run_id);
+nlohmann::json OpeningRuleExpr(const NftOpening& opening);
 
 }  // namespace dcv

@@ -3,7 +3,9 @@
 // one PORT_CLOSED_FIREWALL per blocked (family, port) naming the chain and nft's own text
 // of the stopping rule; PlanFix inserts one accept rule per stopping chain (undone by
 // looking the rule up by its comment) and edits /etc/nftables.conf so that the opening
-// survives a reload of that file.
+// survives a reload of that file. With --allow-from the CA's connections are evaluated
+// from those networks and the rules match them; --temporary openings are runtime only,
+// marked in their comment, and PlanCleanup deletes them.
 #include "remediators/firewall/nftables/nftables_remediator.h"
 
 #include <net/if.h>
@@ -63,7 +65,6 @@ Result<bool> NftablesRemediator::Detect(const Host& host) {
   ruleset_ = std::move(*parsed);
   listings_.clear();
   evaluate_options_.interfaces = options_.list_interfaces();
-  evaluation_ = EvaluateInbound(ruleset_, evaluate_options_);
   // Chains another remediator owns (firewall_owner.h) are left out of what this one
   // reports and plans: their owner is assumed to open them.
   foreign_.clear();
@@ -78,9 +79,20 @@ Result<bool> NftablesRemediator::Detect(const Host& host) {
     foreign_[c.family + " " + c.table + " " + c.name] = std::string(OwnerName(owner));
     return true;
   });
+  Evaluate();
+  return !ruleset_.tables.empty();
+}
+
+void NftablesRemediator::Evaluate() {
+  evaluation_ = EvaluateInbound(ruleset_, evaluate_options_);
   native_evaluation_ =
       foreign_.empty() ? evaluation_ : EvaluateInbound(native_ruleset_, evaluate_options_);
-  return !ruleset_.tables.empty();
+}
+
+void NftablesRemediator::EvaluateFrom(const std::vector<Cidr>& allow_from) {
+  if (allow_from == evaluate_options_.allow_from) return;
+  evaluate_options_.allow_from = allow_from;
+  Evaluate();
 }
 
 std::string NftablesRemediator::RuleText(const Host& host, const NftStop& stop) {
@@ -139,6 +151,7 @@ Finding NftablesRemediator::MakeFinding(const Host& host, int ip_version, int po
 
 void NftablesRemediator::Diagnose(const Target& target, const Host& host, Diagnosis& out) {
   if (target.method == Method::kDns) return;  // the CA does not connect to this host
+  EvaluateFrom(target.allow_from);
   for (int version : {4, 6}) {
     for (int port : evaluate_options_.ports) {
       const auto blocked = native_evaluation_.Blocked(version, port);
@@ -170,14 +183,22 @@ std::optional<EditFile> NftablesRemediator::Persist(const Host& host,
 Result<void> NftablesRemediator::PlanFix(const Target& target, const Host& host,
                                          const Diagnosis& /*diagnosis*/, Plan& plan) {
   if (target.method == Method::kDns) return {};
-  const NftOpeningPlan openings = PlanOpenings(native_ruleset_, evaluate_options_);
+  EvaluateFrom(target.allow_from);
+  NftOpeningPlan openings = PlanOpenings(native_ruleset_, evaluate_options_);
   if (openings.openings.empty()) return {};  // nothing stands in the way
-  std::vector<std::string> where;
-  std::optional<EditFile> edit = Persist(host, openings, where);
+  std::vector<std::string> where(openings.openings.size(), "runtime only (--temporary): cleanup removes it");
+  std::optional<EditFile> edit;
+  if (target.temporary) {
+    for (NftOpening& o : openings.openings) o.temporary = true;
+  } else {
+    edit = Persist(host, openings, where);
+  }
   for (size_t i = 0; i < openings.openings.size(); ++i) {
     const NftOpening& o = openings.openings[i];
     const std::string label = o.family + " " + o.table + " " + o.chain;
-    std::string description = "nftables: accept " + PortList(o.ports) + " (" + Families(o.family) +
+    std::string description = "nftables: accept " + PortList(o.ports) + " (" +
+                              Families(o.ip_version ? (o.ip_version == 4 ? "ip" : "ip6") : o.family) +
+                              (o.sources.empty() ? "" : " from " + JoinCidrs(o.sources)) +
                               ") in chain " + label;
     description += o.before_handle ? " before handle " + std::to_string(*o.before_handle)
                                    : " at its end (before its " + o.stop.verdict + ")";
@@ -185,7 +206,8 @@ Result<void> NftablesRemediator::PlanFix(const Target& target, const Host& host,
     if (i + 1 == openings.openings.size()) {
       for (const auto& note : openings.notes) description += "; " + note;
     }
-    plan.steps.push_back({"nftables.accept." + o.family + "-" + o.table + "-" + o.chain,
+    const std::string version = o.ip_version ? "-v" + std::to_string(o.ip_version) : "";
+    plan.steps.push_back({"nftables.accept." + o.family + "-" + o.table + "-" + o.chain + version,
                           std::string(id()), description,
                           RunCommand{OpeningArgv(o, host.run_id), OpeningUndo(o, host.run_id)}});
   }
@@ -198,9 +220,44 @@ Result<void> NftablesRemediator::PlanFix(const Target& target, const Host& host,
   return {};
 }
 
-Result<void> NftablesRemediator::PlanCleanup(const Target& /*target*/, const Host& /*host*/,
-                                             Plan& /*plan*/) {
-  return {};  // openings are permanent until `--temporary` exists (issue 3)
+Result<void> NftablesRemediator::PlanCleanup(const Target& /*target*/, const Host& host,
+                                             Plan& plan) {
+  for (const NftChain& chain : ruleset_.chains) {
+    std::vector<size_t> ours;  // temporary openings of any run, in chain order
+    for (size_t i = 0; i < chain.rules.size(); ++i) {
+      if (chain.rules[i].comment.starts_with(kTemporaryCommentPrefix)) ours.push_back(i);
+    }
+    // Last first, each re-inserted by its undo before the next rule that stays, so that a
+    // rollback of the cleanup rebuilds the chain in its old order.
+    for (auto it = ours.rbegin(); it != ours.rend(); ++it) {
+      plan.steps.push_back(RemovalStep(host, chain, *it));
+    }
+  }
+  return {};
+}
+
+Step NftablesRemediator::RemovalStep(const Host& host, const NftChain& chain, size_t index) {
+  const NftRule& rule = chain.rules[index];
+  const std::string label = chain.family + " " + chain.table + " " + chain.name;
+  const NftStop where{chain.family, chain.table, chain.name, chain.name, {}, rule.handle, index, "", true, ""};
+  const std::string text = RuleText(host, where);
+  std::optional<uint64_t> next;
+  for (size_t i = index + 1; i < chain.rules.size() && !next; ++i) {
+    if (!chain.rules[i].comment.starts_with(kTemporaryCommentPrefix)) next = chain.rules[i].handle;
+  }
+  UndoCommand undo{{"nft", next ? "insert" : "add", "rule", chain.family, chain.table, chain.name}, {}, ""};
+  if (next) {
+    undo.argv.push_back("position");
+    undo.argv.push_back(std::to_string(*next));
+  }
+  undo.argv.push_back(text);
+  return {"nftables.remove-temporary." + chain.family + "-" + chain.table + "-" + chain.name + "-" +
+              std::to_string(rule.handle),
+          std::string(id()),
+          "nftables: remove the temporary opening `" + text + "` from chain " + label,
+          RunCommand{{"nft", "delete", "rule", chain.family, chain.table, chain.name, "handle",
+                      std::to_string(rule.handle)},
+                     std::move(undo)}};
 }
 
 }  // namespace dcv

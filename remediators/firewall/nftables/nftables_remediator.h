@@ -64,6 +64,14 @@ class NftablesRemediator : public Remediator {
   std::optional<EditFile> Persist(const Host& host, const NftOpeningPlan& openings,
                                   std::vector<std::string>& where);
 
+  /// (Re)computes evaluation_ and native_evaluation_ for evaluate_options_.
+  void Evaluate();
+  /// Re-evaluates when --allow-from differs from what the evaluation used.
+  void EvaluateFrom(const std::vector<Cidr>& allow_from);
+  /// Deleting rule `index` of `chain` (a temporary opening), undone by re-inserting nft's
+  /// own text of it before the next rule that stays.
+  Step RemovalStep(const Host& host, const NftChain& chain, size_t index);
+
   Options options_;
   NftEvaluateOptions evaluate_options_;
   NftRuleset ruleset_;

@@ -82,7 +82,7 @@ class IptNetnsTest : public ::testing::TestWithParam<Case> {
   void SetUp() override {
     if (geteuid() != 0 || !std::filesystem::exists("/usr/sbin/iptables-legacy") ||
         getenv("DCV_NO_NETNS")) {
-      GTEST_SKIP() << "needs root, iptables and network namespaces";
+      GTEST_FAIL() << "needs root, iptables and network namespaces";
     }
     netns_.emplace("dcvipt");
     ASSERT_TRUE(netns_->created()) << "ip netns add " << netns_->name();

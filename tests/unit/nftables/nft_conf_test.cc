@@ -18,7 +18,7 @@ std::vector<NftPersistRequest> Requests(const std::string& fixture) {
   const NftRuleset rs = NftFixtureRuleset(fixture);
   const std::string listing = NftFixture(fixture + ".txt");
   std::vector<NftPersistRequest> out;
-  for (const auto& o : PlanOpenings(rs, {{80, 443}, {"eth0"}}).openings) {
+  for (const auto& o : PlanOpenings(rs, {{80, 443}, {"eth0"}, {}}).openings) {
     const NftChain* chain = rs.FindChain(o.family, o.table, o.chain);
     out.push_back({o, o.before_handle ? FindRuleText(listing, o.family, o.table, o.chain,
                                                      *o.before_handle) : "",

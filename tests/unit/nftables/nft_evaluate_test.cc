@@ -15,7 +15,7 @@ using nft_test::NftFixtureRuleset;
 
 NftEvaluation Evaluate(const std::string& fixture, std::vector<std::string> ifaces = {"lo", "eth0"},
                        std::vector<int> ports = {80, 443}) {
-  return EvaluateInbound(NftFixtureRuleset(fixture), {std::move(ports), std::move(ifaces)});
+  return EvaluateInbound(NftFixtureRuleset(fixture), {std::move(ports), std::move(ifaces), {}});
 }
 
 // The single stop for (version, port); fails the test when open.
@@ -182,7 +182,7 @@ TEST(NftEvaluateTest, GotoDoesNotComeBack) {
   // in: goto sub; accept   sub: (nothing) -> falls off sub, back to in's caller: policy drop.
   const NftRuleset rs = Synthetic(Rule("in", 1, R"([{"goto": {"target": "sub"}}])") +
                                   Rule("in", 2, R"([{"accept": null}])"));
-  const NftEvaluation e = EvaluateInbound(rs, {{80}, {"eth0"}});
+  const NftEvaluation e = EvaluateInbound(rs, {{80}, {"eth0"}, {}});
   EXPECT_EQ(StopOf(e, 4, 80).verdict, "policy drop");
 }
 
@@ -191,22 +191,22 @@ TEST(NftEvaluateTest, ReturnGoesBackToTheCaller) {
                                   Rule("sub", 2, R"([{"drop": null}])") +
                                   Rule("in", 3, R"([{"jump": {"target": "sub"}}])") +
                                   Rule("in", 4, std::string("[") + kPort80 + R"(, {"accept": null}])"));
-  EXPECT_TRUE(EvaluateInbound(rs, {{80}, {"eth0"}}).AllOpen());
-  EXPECT_FALSE(EvaluateInbound(rs, {{443}, {"eth0"}}).AllOpen());
+  EXPECT_TRUE(EvaluateInbound(rs, {{80}, {"eth0"}, {}}).AllOpen());
+  EXPECT_FALSE(EvaluateInbound(rs, {{443}, {"eth0"}, {}}).AllOpen());
 }
 
 TEST(NftEvaluateTest, UncertainJumpToADropIsAnUncertainStop) {
   const NftRuleset rs = Synthetic(Rule("sub", 1, R"([{"drop": null}])") +
                                   Rule("in", 2, std::string("[") + kMark + R"(, {"jump": {"target": "sub"}}])") +
                                   Rule("in", 3, R"([{"accept": null}])"));
-  const NftStop stop = StopOf(EvaluateInbound(rs, {{80}, {"eth0"}}), 4, 80);
+  const NftStop stop = StopOf(EvaluateInbound(rs, {{80}, {"eth0"}, {}}), 4, 80);
   EXPECT_EQ(stop.chain, "sub");
   EXPECT_FALSE(stop.certain);
 }
 
 TEST(NftEvaluateTest, UnknownStatementBeforeAcceptIsNotRelied) {
   const NftRuleset rs = Synthetic(Rule("in", 1, R"([{"xt": {"type": "match", "name": "recent"}}, {"accept": null}])"));
-  const NftEvaluation e = EvaluateInbound(rs, {{80}, {"eth0"}});
+  const NftEvaluation e = EvaluateInbound(rs, {{80}, {"eth0"}, {}});
   EXPECT_EQ(StopOf(e, 4, 80).verdict, "policy drop");
   EXPECT_NE(e.paths[0].notes[0].find("xt"), std::string::npos);
 }
@@ -219,7 +219,7 @@ TEST(NftEvaluateTest, TenThousandRulesAreFast) {
   }
   const NftRuleset rs = Synthetic(rules);
   const auto start = std::chrono::steady_clock::now();
-  const NftEvaluation e = EvaluateInbound(rs, {{80, 443}, {"eth0", "eth1"}});
+  const NftEvaluation e = EvaluateInbound(rs, {{80, 443}, {"eth0", "eth1"}, {}});
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - start).count();
   EXPECT_EQ(e.paths.size(), 8u);

@@ -3,7 +3,9 @@
 // remediator detect and plan, run the planned commands, check the ruleset now evaluates
 // as open, run each undo (lookup + pattern + delete) and check `nft list ruleset` is
 // byte-identical to before; then reload only the persisted /etc/nftables.conf edit after
-// a flush (a simulated reboot) and check it is still open. Skipped unless root with nft.
+// a flush (a simulated reboot) and check it is still open. With --allow-from and
+// --temporary: the opening admits those networks and no other, nothing is persisted, and
+// cleanup deletes it (its undo re-inserts it in place). Fails unless root with nft.
 #include <unistd.h>
 
 #include <filesystem>
@@ -28,7 +30,7 @@ class NftNetnsTest : public ::testing::TestWithParam<const char*> {
  protected:
   void SetUp() override {
     if (geteuid() != 0 || !std::filesystem::exists("/usr/sbin/nft") || getenv("DCV_NO_NETNS")) {
-      GTEST_SKIP() << "needs root, /usr/sbin/nft and network namespaces";
+      GTEST_FAIL() << "needs root, /usr/sbin/nft and network namespaces";
     }
     netns_.emplace("dcvut");
     ASSERT_TRUE(netns_->created()) << "ip netns add " << netns_->name();
@@ -89,6 +91,61 @@ TEST_P(NftNetnsTest, FixOpensUndoRestoresPersistenceSurvivesReload) {
   MustRun(runner, {"nft", "-f", persisted.string()});
   ASSERT_TRUE(nft.Detect(host).value());
   EXPECT_TRUE(nft.evaluation().AllOpen()) << name << " is blocked after reloading the file";
+}
+
+Target AllowFromTemporary() {
+  Target target;
+  target.allow_from = {ParseCidr("203.0.113.0/24").value(), ParseCidr("2001:db8:1::/48").value()};
+  target.temporary = true;
+  return target;
+}
+
+bool OpenFrom(const NftRuleset& ruleset, const std::vector<std::string>& sources) {
+  NftEvaluateOptions options{{80, 443}, {"eth0", "eth1"}, {}};
+  for (const auto& s : sources) options.allow_from.push_back(ParseCidr(s).value());
+  return EvaluateInbound(ruleset, options).AllOpen();
+}
+
+TEST_P(NftNetnsTest, AllowFromTemporaryOpeningIsRemovedByCleanup) {
+  const std::string name = GetParam();
+  NetnsRunner runner(ns_);
+  MustRun(runner, {"nft", "-f", std::string(DCV_FIXTURES) + "/nft/" + name + ".nft"});
+  const std::string before = MustRun(runner, {"nft", "list", "ruleset"}).out;
+  NftablesRemediator::Options options;
+  options.read_file = [&](const std::string&) { return nft_test::NftFixture(name + ".nft"); };
+  options.list_interfaces = [] { return std::vector<std::string>{"lo", "eth0", "eth1"}; };
+  NftablesRemediator nft(options);
+  Host host{runner, {}, {}, "netns-" + name};
+  const Target target = AllowFromTemporary();
+  ASSERT_TRUE(nft.Detect(host).value());
+  Plan fix;
+  ASSERT_TRUE(nft.PlanFix(target, host, {}, fix).has_value());
+  ASSERT_FALSE(fix.steps.empty());
+  for (const auto& step : fix.steps) {
+    const auto* run = std::get_if<RunCommand>(&step.action);
+    ASSERT_NE(run, nullptr) << "a temporary opening is not persisted: " << step.id;
+    EXPECT_NE(run->argv.back().find("saddr"), std::string::npos) << run->argv.back();
+    EXPECT_NE(run->argv.back().find("\"dcv-agent temporary netns-"), std::string::npos);
+    MustRun(runner, run->argv);
+  }
+  ASSERT_TRUE(nft.Detect(host).value());
+  EXPECT_TRUE(OpenFrom(nft.ruleset(), {"203.0.113.0/24", "2001:db8:1::/48"})) << name;
+  EXPECT_TRUE(OpenFrom(nft.ruleset(), {"203.0.113.9"})) << name;
+  EXPECT_FALSE(OpenFrom(nft.ruleset(), {"198.51.100.0/24", "2001:db8:2::/48"})) << name;
+  EXPECT_FALSE(OpenFrom(nft.ruleset(), {})) << name << ": opened for every sender";
+  const std::string fixed = MustRun(runner, {"nft", "list", "ruleset"}).out;
+
+  Plan cleanup;
+  ASSERT_TRUE(nft.PlanCleanup(target, host, cleanup).has_value());
+  std::vector<UndoCommand> undos;
+  for (const auto& step : cleanup.steps) {
+    const auto& run = std::get<RunCommand>(step.action);
+    MustRun(runner, run.argv);
+    undos.push_back(*run.undo);
+  }
+  EXPECT_EQ(MustRun(runner, {"nft", "list", "ruleset"}).out, before) << name;
+  for (auto it = undos.rbegin(); it != undos.rend(); ++it) MustRun(runner, it->argv);
+  EXPECT_EQ(MustRun(runner, {"nft", "list", "ruleset"}).out, fixed) << "rollback of the cleanup";
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, NftNetnsTest,

@@ -16,7 +16,7 @@ using nft_test::NftFixture;
 using nft_test::NftFixtureRuleset;
 
 NftOpeningPlan Plan(const std::string& fixture, std::vector<std::string> ifaces = {"eth0"}) {
-  return PlanOpenings(NftFixtureRuleset(fixture), {{80, 443}, std::move(ifaces)});
+  return PlanOpenings(NftFixtureRuleset(fixture), {{80, 443}, std::move(ifaces), {}});
 }
 
 TEST(NftPlanTest, NothingToOpen) {
@@ -100,7 +100,9 @@ TEST(NftPlanTest, OnlyTheBlockedInterfaceCountsButTheRuleCoversAll) {
 TEST(NftPlanTest, PlannedRuleIsWhatNftListsForIt) {
   // What `nft -j` printed for `tcp dport { 80, 443 } accept` (see capture of inet_drop80 after
   // the fix) must be what the simulation inserts.
-  EXPECT_EQ(OpeningRuleExpr({80, 443}, "x"), nlohmann::json::parse(R"([
+  NftOpening both;
+  both.ports = {80, 443};
+  EXPECT_EQ(OpeningRuleExpr(both), nlohmann::json::parse(R"([
     {"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}},
                "right": {"set": [80, 443]}}}, {"accept": null}])"));
 }
@@ -123,7 +125,9 @@ TEST(NftPlanTest, UndoFindsOurRuleInTheRealListingAfterTheFix) {
 
 TEST(NftPlanTest, RunIdIsSanitizedForNftAndRegex) {
   EXPECT_EQ(OpeningComment("a b\"c;d.e"), "dcv-agent a_b_c_d.e");
-  EXPECT_EQ(OpeningRuleText({443}, "r.1"), "tcp dport 443 accept comment \"dcv-agent r.1\"");
+  NftOpening https;
+  https.ports = {443};
+  EXPECT_EQ(OpeningRuleText(https, "r.1"), "tcp dport 443 accept comment \"dcv-agent r.1\"");
   NftOpening o;
   o.family = "inet";
   o.table = "filter";

@@ -70,7 +70,7 @@ TEST(NginxEdit, InsertsAtTopWithBlockIndentationAndRemovesExactly) {
 
 TEST(NginxEdit, RealNginxAcceptsEditedCorpusConfig) {
   const char* nginx = "/usr/sbin/nginx";
-  if (!std::filesystem::exists(nginx)) GTEST_SKIP() << "nginx not installed";
+  if (!std::filesystem::exists(nginx)) GTEST_FAIL() << "nginx not installed (scripts/install-deps installs it)";
   for (std::string name : {"23-hosting-ifhost-rewrite", "24-hosting-basicauth-allowlist"}) {
     SCOPED_TRACE(name);
     testing::CorpusCase c(name);
