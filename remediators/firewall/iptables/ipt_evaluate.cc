@@ -123,7 +123,8 @@ class Walker {
 
 std::vector<IptPathVerdict> EvaluateIptInput(const IptRuleset& ruleset, int ip_version,
                                              const std::vector<int>& ports,
-                                             const std::vector<std::string>& interfaces) {
+                                             const std::vector<std::string>& interfaces,
+                                             const std::vector<Cidr>& allow_from) {
   std::vector<std::string> ifaces;
   for (const auto& name : interfaces) {
     if (name != "lo") ifaces.push_back(name);
@@ -134,15 +135,18 @@ std::vector<IptPathVerdict> EvaluateIptInput(const IptRuleset& ruleset, int ip_v
   std::vector<IptPathVerdict> out;
   for (int port : ports) {
     for (const auto& iface : ifaces) {
-      IptPathVerdict& path = out.emplace_back();
-      path.ip_version = ip_version;
-      path.port = port;
-      path.iface = iface;
-      if (!input) continue;  // no filter/INPUT: nothing filters
-      const IptPacket packet{ip_version, port, iface};
-      Walker walker(*filter, packet, path);
-      WalkResult r = walker.EvaluateInput(*input);
-      if (r.flow == Flow::kBlock) path.stop = std::move(r.stop);
+      for (const Cidr& source : SourcesFor(allow_from, ip_version)) {
+        IptPathVerdict& path = out.emplace_back();
+        path.ip_version = ip_version;
+        path.port = port;
+        path.iface = iface;
+        path.source = source;
+        if (!input) continue;  // no filter/INPUT: nothing filters
+        const IptPacket packet{ip_version, port, iface, source};
+        Walker walker(*filter, packet, path);
+        WalkResult r = walker.EvaluateInput(*input);
+        if (r.flow == Flow::kBlock) path.stop = std::move(r.stop);
+      }
     }
   }
   return out;

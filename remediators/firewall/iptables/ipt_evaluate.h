@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "agent/core/cidr.h"
 #include "remediators/firewall/iptables/ipt_ruleset.h"
 #include "remediators/firewall/nftables/nft_match.h"
 
@@ -20,6 +21,7 @@ struct IptPacket {
   int ip_version = 4;
   int dport = 80;
   std::string iface;  // non-loopback input interface; empty: unknown
+  Cidr source = Cidr::Any(4);  // the senders (any: an arbitrary outside address)
 };
 
 /// Where the packet stops.
@@ -38,6 +40,7 @@ struct IptPathVerdict {
   int ip_version = 4;
   int port = 80;
   std::string iface;
+  Cidr source;                     // the senders' network (/0: any outside address)
   std::optional<IptStop> stop;     // nullopt: accepted
   std::vector<std::string> notes;  // rules that might have accepted, not relied on
   bool open() const { return !stop.has_value(); }
@@ -46,10 +49,11 @@ struct IptPathVerdict {
 /// Does `rule` match `packet`? `doubt` gets the option that could not be decided.
 Tri MatchIptRule(const IptRule& rule, const IptPacket& packet, std::string& doubt);
 
-/// Evaluates filter/INPUT of `ruleset` (one stack, one family) for each port and
-/// interface ("lo" ignored; no interface: one unknown interface).
+/// Evaluates filter/INPUT of `ruleset` (one stack, one family) for each port, interface
+/// ("lo" ignored; no interface: one unknown interface) and source (SourcesFor(allow_from)).
 std::vector<IptPathVerdict> EvaluateIptInput(const IptRuleset& ruleset, int ip_version,
                                              const std::vector<int>& ports,
-                                             const std::vector<std::string>& interfaces);
+                                             const std::vector<std::string>& interfaces,
+                                             const std::vector<Cidr>& allow_from = {});
 
 }  // namespace dcv

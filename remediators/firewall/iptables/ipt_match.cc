@@ -1,6 +1,7 @@
 // What one iptables rule's matches say about the CA's packet: a new TCP SYN (conntrack
 // state NEW) from an arbitrary outside address and source port, to a local address and
-// port, arriving on a non-loopback interface. Options this file does not know are kMaybe:
+// port, arriving on a non-loopback interface. With --allow-from the sender is a given
+// network, and `-s` is decided against it. Options this file does not know are kMaybe:
 // the evaluator never relies on them to accept.
 #include <algorithm>
 #include <sstream>
@@ -83,12 +84,24 @@ Tri MatchTcpFlags(const std::vector<std::string>& values) {
 
 bool IsAnyAddress(const std::string& v) { return v == "0.0.0.0/0" || v == "::/0"; }
 
+// `-s NETWORK` for the packet's senders. An arbitrary sender is in no named network, but
+// since iptables users write allow-lists and block-lists alike, a narrower -s stays kMaybe.
+Tri MatchSource(const std::string& v, const Cidr& source) {
+  if (source.IsAny()) return IsAnyAddress(v) ? Tri::kYes : Tri::kMaybe;
+  Result<Cidr> network = ParseCidr(v);
+  if (!network) return Tri::kMaybe;
+  const CidrRelation relation = Relate(source, *network);
+  return relation == CidrRelation::kInside ? Tri::kYes
+         : relation == CidrRelation::kDisjoint ? Tri::kNo : Tri::kMaybe;
+}
+
 Tri MatchOption(const IptOption& o, const IptPacket& packet) {
   const std::string v = o.values.empty() ? "" : o.values[0];
   const std::string& n = o.name;
   if (n == "-m" || n == "--match" || n == "--comment") return Tri::kYes;
   if (n == "-p" || n == "--protocol") return MatchProtocol(v);
-  if (n == "-s" || n == "--source" || n == "-d" || n == "--destination") {
+  if (n == "-s" || n == "--source") return MatchSource(v, packet.source);
+  if (n == "-d" || n == "--destination") {
     return IsAnyAddress(v) ? Tri::kYes : Tri::kMaybe;
   }
   if (n == "-i" || n == "--in-interface") return MatchInterface(v, packet.iface);

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -34,6 +36,8 @@ struct IptOpening {
   size_t position = 1;     // 1-based, in the chain as it is when this rule is inserted
   std::vector<int> ports;  // ascending
   IptStop stop;            // the stop it comes before
+  std::optional<Cidr> source;  // --allow-from: one opening per network (`-s NETWORK`)
+  bool temporary = false;      // --temporary: marked in the comment, never persisted
 };
 
 struct IptOpeningPlan {
@@ -45,12 +49,15 @@ struct IptOpeningPlan {
 IptOpeningPlan PlanIptOpenings(const IptRuleset& ruleset, IptStack stack, int ip_version,
                                const std::vector<int>& ports,
                                const std::vector<std::string>& interfaces,
-                               const std::string& run_id);
+                               const std::string& run_id,
+                               const std::vector<Cidr>& allow_from = {});
 
-/// "-A <chain> -p tcp -m multiport --dports 80,443 -m comment --comment "dcv-agent <id>" -j ACCEPT",
-/// as iptables-save prints it.
-std::string IptOpeningLine(const std::string& chain, const std::vector<int>& ports,
-                           const std::string& run_id);
+/// "-A <chain> [-s NET ]-p tcp -m multiport --dports 80,443 -m comment --comment
+/// "dcv-agent <id>" -j ACCEPT", as iptables-save prints it.
+std::string IptOpeningLine(const IptOpening& opening, const std::string& run_id);
+
+/// The rules of temporary openings (any run) in filter, as (chain, 0-based index).
+std::vector<std::pair<std::string, size_t>> TemporaryIptRules(const IptRuleset& ruleset);
 
 /// `<cmd> -I <chain> <position> -p tcp -m multiport --dports ... -j ACCEPT`.
 Argv IptOpeningArgv(const IptOpening& opening, const std::string& run_id);

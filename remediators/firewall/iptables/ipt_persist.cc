@@ -68,7 +68,7 @@ IptPersistResult PersistIptOpenings(std::string_view path, std::string_view text
   IptPersistResult result{std::string(text), {}};
   IptRuleset live = runtime;
   for (const auto& o : openings) {
-    const std::string line = IptOpeningLine(o.chain, o.ports, run_id);
+    const std::string line = IptOpeningLine(o, run_id);
     auto parsed = ParseIptablesSave(result.content);
     const IptTable* file = parsed ? parsed->FindTable("filter") : nullptr;
     std::string why = !parsed ? "it is not iptables-save syntax (" + parsed.error().message + ")"

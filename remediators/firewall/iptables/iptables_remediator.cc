@@ -3,7 +3,9 @@
 // Diagnose reports one PORT_CLOSED_FIREWALL per stack, family and port, naming the rule
 // that stops the packet; PlanFix inserts accept rules (undone with -D after checking the
 // save output still shows them) and persists them in the file the default stack's
-// iptables-restore loads at boot.
+// iptables-restore loads at boot. --allow-from evaluates and opens for those networks
+// (`-s`, one rule each); --temporary openings are runtime only and marked in their
+// comment, and PlanCleanup deletes them (undone by inserting them back in place).
 #include "remediators/firewall/iptables/iptables_remediator.h"
 
 #include <net/if.h>
@@ -74,7 +76,7 @@ Result<void> IptablesRemediator::ReadStack(const Host& host, IptStack stack, int
   if (!parsed) return MakeError("cannot read " + command + " output: " + parsed.error().message);
   if (parsed->empty()) return {};
   View view{stack, ip_version, r.out, std::move(*parsed), {}};
-  view.paths = EvaluateIptInput(view.ruleset, ip_version, ports_, interfaces_);
+  view.paths = EvaluateIptInput(view.ruleset, ip_version, ports_, interfaces_, allow_from_);
   views_.push_back(std::move(view));
   return {};
 }
@@ -134,8 +136,17 @@ Finding IptablesRemediator::MakeFinding(const View& view, const IptPathVerdict& 
   return f;
 }
 
+void IptablesRemediator::EvaluateFrom(const std::vector<Cidr>& allow_from) {
+  if (allow_from == allow_from_) return;
+  allow_from_ = allow_from;
+  for (View& view : views_) {
+    view.paths = EvaluateIptInput(view.ruleset, view.ip_version, ports_, interfaces_, allow_from_);
+  }
+}
+
 void IptablesRemediator::Diagnose(const Target& target, const Host& /*host*/, Diagnosis& out) {
   if (target.method == Method::kDns) return;
+  EvaluateFrom(target.allow_from);
   for (const auto& view : views_) {
     for (int port : ports_) {
       for (const auto& path : view.paths) {
@@ -195,17 +206,21 @@ std::optional<Step> IptablesRemediator::Persist(
 Result<void> IptablesRemediator::PlanFix(const Target& target, const Host& host,
                                          const Diagnosis& /*diagnosis*/, Plan& plan) {
   if (target.method == Method::kDns) return {};
+  EvaluateFrom(target.allow_from);
   std::vector<std::pair<const View*, IptOpeningPlan>> plans;
   for (const auto& view : views_) {
-    plans.emplace_back(&view, PlanIptOpenings(view.ruleset, view.stack, view.ip_version, ports_,
-                                              interfaces_, host.run_id));
+    IptOpeningPlan openings = PlanIptOpenings(view.ruleset, view.stack, view.ip_version, ports_,
+                                              interfaces_, host.run_id, allow_from_);
+    for (IptOpening& o : openings.openings) o.temporary = target.temporary;
+    plans.emplace_back(&view, std::move(openings));
   }
   std::map<int, std::vector<size_t>> steps_of_version;  // indexes into plan.steps
   for (const auto& [view, openings] : plans) {
     for (size_t i = 0; i < openings.openings.size(); ++i) {
       const IptOpening& o = openings.openings[i];
       const std::string cmd = IptCommand(o.stack, o.ip_version);
-      std::string description = "iptables: accept " + PortList(o.ports) + " (" +
+      std::string description = "iptables: accept " + PortList(o.ports) +
+                                (o.source ? " from " + o.source->ToString() : "") + " (" +
                                 StackName(o.stack) + ", " + Family(o.ip_version) + ") in filter " +
                                 o.chain + " at position " + std::to_string(o.position) +
                                 (o.stop.is_policy() ? " (before its " + o.stop.verdict + ")"
@@ -219,7 +234,8 @@ Result<void> IptablesRemediator::PlanFix(const Target& target, const Host& host,
   }
   for (int version : {4, 6}) {
     std::vector<std::string> where;
-    std::optional<Step> step = Persist(host, version, plans, where);
+    if (target.temporary) where.push_back("runtime only (--temporary): cleanup removes it");
+    std::optional<Step> step = target.temporary ? std::nullopt : Persist(host, version, plans, where);
     if (!step) {  // nothing persisted: say why on the runtime steps
       for (size_t index : steps_of_version[version]) {
         for (const auto& w : where) plan.steps[index].description += "; " + w;
@@ -233,8 +249,29 @@ Result<void> IptablesRemediator::PlanFix(const Target& target, const Host& host,
 }
 
 Result<void> IptablesRemediator::PlanCleanup(const Target& /*target*/, const Host& /*host*/,
-                                             Plan& /*plan*/) {
-  return {};  // openings are permanent until `--temporary` exists (issue 3)
+                                             Plan& plan) {
+  for (const View& view : views_) {
+    const std::string cmd = IptCommand(view.stack, view.ip_version);
+    const auto rules = TemporaryIptRules(view.ruleset);
+    // Last first, so that each undo (-I at the old position) runs after the rules above it
+    // are back: a rollback of the cleanup rebuilds the chain in its old order.
+    for (auto it = rules.rbegin(); it != rules.rend(); ++it) {
+      const auto& [chain, index] = *it;
+      const IptRule& rule = view.ruleset.FindTable("filter")->FindChain(chain)->rules[index];
+      const std::vector<std::string> words = SplitSaveLine(rule.text);  // "-A" CHAIN spec...
+      Argv remove{cmd, "-D", chain};
+      Argv insert{cmd, "-I", chain, std::to_string(index + 1)};
+      for (size_t w = 2; w < words.size(); ++w) {
+        remove.push_back(words[w]);
+        insert.push_back(words[w]);
+      }
+      plan.steps.push_back({"iptables.remove-temporary." + cmd + "-" + chain + "-" + std::to_string(index + 1),
+                            std::string(id()),
+                            "iptables: remove the temporary opening `" + rule.text + "` (" + cmd + ")",
+                            RunCommand{std::move(remove), UndoCommand{std::move(insert), {}, ""}}});
+    }
+  }
+  return {};
 }
 
 }  // namespace dcv

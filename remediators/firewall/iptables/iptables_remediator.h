@@ -68,7 +68,11 @@ class IptablesRemediator : public Remediator {
                               const std::vector<std::pair<const View*, IptOpeningPlan>>& plans,
                               std::vector<std::string>& where);
 
+  /// Re-evaluates every view when --allow-from differs from what the paths were built for.
+  void EvaluateFrom(const std::vector<Cidr>& allow_from);
+
   Options options_;
+  std::vector<Cidr> allow_from_;
   std::vector<int> ports_{80, 443};
   std::vector<std::string> interfaces_;
   std::vector<View> views_;

@@ -5,7 +5,9 @@
 // now lets the CA through, run each undo (lookup + pattern + -D) and check the save output
 // of every stack is byte-identical to before (minus the `#` timestamp lines); then flush
 // and restore only the persisted rules file (a simulated reboot) and check it is still
-// open. Skipped unless root with iptables.
+// open. With --allow-from and --temporary: open for those networks only, nothing
+// persisted, and cleanup's deletions (and their undo) restore the save output exactly.
+// Fails unless root with iptables.
 #include <unistd.h>
 
 #include <filesystem>
@@ -158,6 +160,60 @@ TEST_P(IptNetnsTest, FixOpensUndoRestoresPersistenceSurvivesRestore) {
   }
   ASSERT_TRUE(ipt.Detect(host).value());
   EXPECT_TRUE(ipt.AllOpen()) << c.name << " is blocked after restoring the rules files";
+}
+
+// Would every stack let connections from `sources` through (stops left to owners aside)?
+bool OpenFrom(const IptablesRemediator& ipt, const std::vector<std::string>& sources) {
+  std::vector<Cidr> allow;
+  for (const auto& s : sources) allow.push_back(ParseCidr(s).value());
+  for (const auto& view : ipt.views()) {
+    for (const auto& path : EvaluateIptInput(view.ruleset, view.ip_version, {80, 443}, {"eth0"}, allow)) {
+      if (!path.open() && IptStopOwner(view.ruleset, *path.stop).empty()) return false;
+    }
+  }
+  return true;
+}
+
+TEST_P(IptNetnsTest, AllowFromTemporaryOpeningIsRemovedByCleanup) {
+  const Case& c = GetParam();
+  NetnsRunner runner(ns_);
+  for (const auto& argv : c.setup) MustRun(runner, argv);
+  const std::string before = Snapshot(runner);
+  IptablesRemediator ipt = MakeRemediator(runner, c.boot);
+  Host host{runner, {}, {}, std::string("netns-") + c.name};
+  Target target;
+  target.allow_from = {ParseCidr("203.0.113.0/24").value(), ParseCidr("198.51.100.7").value(),
+                       ParseCidr("2001:db8:1::/48").value()};
+  target.temporary = true;
+  ASSERT_TRUE(ipt.Detect(host).value());
+  Plan fix;
+  ASSERT_TRUE(ipt.PlanFix(target, host, {}, fix).has_value());
+  ASSERT_FALSE(fix.steps.empty());
+  for (const auto& step : fix.steps) {
+    const auto* run = std::get_if<RunCommand>(&step.action);
+    ASSERT_NE(run, nullptr) << "a temporary opening is not persisted: " << step.id;
+    EXPECT_EQ(run->argv[4], "-s") << step.description;
+    MustRun(runner, run->argv);
+  }
+  ASSERT_TRUE(ipt.Detect(host).value());
+  EXPECT_TRUE(OpenFrom(ipt, {"203.0.113.0/24", "198.51.100.7", "2001:db8:1::/48"})) << c.name;
+  EXPECT_TRUE(OpenFrom(ipt, {"203.0.113.128/25"})) << c.name;
+  EXPECT_FALSE(OpenFrom(ipt, {"198.51.100.0/24"})) << c.name << ": only .7 was allowed";
+  EXPECT_FALSE(OpenFrom(ipt, {"2001:db8:2::/48"})) << c.name;
+  const std::string fixed = Snapshot(runner);
+  EXPECT_NE(fixed.find("\"dcv-agent temporary netns-"), std::string::npos) << fixed;
+
+  Plan cleanup;
+  ASSERT_TRUE(ipt.PlanCleanup(target, host, cleanup).has_value());
+  std::vector<Argv> undos;
+  for (const auto& step : cleanup.steps) {
+    const auto& run = std::get<RunCommand>(step.action);
+    MustRun(runner, run.argv);
+    undos.push_back(run.undo->argv);
+  }
+  EXPECT_EQ(Snapshot(runner), before) << c.name;
+  for (auto it = undos.rbegin(); it != undos.rend(); ++it) MustRun(runner, *it);
+  EXPECT_EQ(Snapshot(runner), fixed) << "rollback of the cleanup";
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, IptNetnsTest, ::testing::ValuesIn(Cases()),
