@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): evaluation cost against the cost of the dump it evaluates.
 # Loads N rules (default 10,000) into a throwaway network namespace, once as nftables and
-# once as iptables (nft backend), times the tools' own dumps (`nft -j list ruleset`,
-# `iptables-save`) and our parse + evaluation of those dumps, and prints the ratio.
+# as iptables-nft and as iptables-legacy, times the tools' own dumps (`nft -j list ruleset`,
+# `iptables-nft-save`, `iptables-legacy-save`) and our parse + evaluation of those dumps,
+# and prints the ratio.
 #   usage: sudo bench/firewall_eval.sh [N] [BUILD_DIR]     (after `cmake --build --preset default`)
 # The rules never touch the root namespace; the namespace is deleted on exit.
 set -euo pipefail
@@ -56,8 +57,17 @@ in_ns iptables-nft-save > "$tmp/save.v4"
 ipt_dump=$(time_cmd in_ns iptables-nft-save)
 ipt_parse=$(median_field parse "$ipt_bench" "$tmp/save.v4" 4 eth0)
 ipt_eval=$(median_field evaluate "$ipt_bench" "$tmp/save.v4" 4 eth0)
+in_ns iptables-nft -F INPUT
+
+# iptables-legacy: the same rules in the legacy (x_tables) stack, invisible to nft
+in_ns iptables-legacy-restore < "$tmp/rules.v4"
+in_ns iptables-legacy-save > "$tmp/legacy.v4"
+leg_dump=$(time_cmd in_ns iptables-legacy-save)
+leg_parse=$(median_field parse "$ipt_bench" "$tmp/legacy.v4" 4 eth0)
+leg_eval=$(median_field evaluate "$ipt_bench" "$tmp/legacy.v4" 4 eth0)
 
 ratio() { awk -v a="$1" -v b="$2" -v c="$3" 'BEGIN { printf "%.2f", (b + c) / a }'; }
-printf '%-10s %7s rules  dump %7s ms  our parse %8s ms  our evaluation %8s ms  (parse+eval)/dump = %s\n' \
+printf '%-12s %7s rules  dump %7s ms  our parse %8s ms  our evaluation %8s ms  (parse+eval)/dump = %s\n' \
   nftables "$n" "$nft_dump" "$nft_parse" "$nft_eval" "$(ratio "$nft_dump" "$nft_parse" "$nft_eval")" \
-  iptables "$n" "$ipt_dump" "$ipt_parse" "$ipt_eval" "$(ratio "$ipt_dump" "$ipt_parse" "$ipt_eval")"
+  iptables-nft "$n" "$ipt_dump" "$ipt_parse" "$ipt_eval" "$(ratio "$ipt_dump" "$ipt_parse" "$ipt_eval")" \
+  ipt-legacy "$n" "$leg_dump" "$leg_parse" "$leg_eval" "$(ratio "$leg_dump" "$leg_parse" "$leg_eval")"

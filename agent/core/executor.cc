@@ -136,6 +136,18 @@ Result<void> JournaledExecutor::ApplyRemove(std::size_t index, const Step& step,
 
 Result<void> JournaledExecutor::ApplyRun(std::size_t index, const Step& step, const RunCommand& run) {
   nlohmann::json undo = nlohmann::json::array();
+  for (std::size_t part = 0; part < run.touches.size(); ++part) {  // replayed after the undo command
+    const std::string& path = run.touches[part];
+    Result<FileSnapshot> before = ReadSnapshot(path);
+    if (!before) return before.error();
+    std::optional<std::string> backup;
+    if (before->exists) {
+      Result<std::string> saved = journal_.SaveBackup(index, before->content, part + 1);
+      if (!saved) return saved.error();
+      backup = *saved;
+    }
+    undo.push_back(RestoreRecord(path, backup, *before));
+  }
   if (run.undo) {
     undo.push_back({{"action", "run"},
                     {"argv", run.undo->argv},

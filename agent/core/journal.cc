@@ -94,8 +94,8 @@ Result<void> Journal::Begin(const std::string& run_id, const std::string& comman
   return Append({{"type", "begin"}, {"run_id", run_id}, {"command", command}, {"time", NowIso()}});
 }
 
-Result<std::string> Journal::SaveBackup(std::size_t index, const std::string& content) {
-  const std::string rel = "backups/" + std::to_string(index);
+Result<std::string> Journal::SaveBackup(std::size_t index, const std::string& content, std::size_t part) {
+  const std::string rel = "backups/" + std::to_string(index) + (part ? "." + std::to_string(part) : "");
   if (auto written = WriteFileAtomic(RunDir(run_id_) + "/" + rel, content, 0600, 0, 0); !written) {
     return written.error();
   }

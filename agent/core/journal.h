@@ -46,7 +46,8 @@ class Journal {
   /// Starts a run directory and writes its "begin" record.
   Result<void> Begin(const std::string& run_id, const std::string& command);
   /// Copies `content` into the run's backups and returns its relative path.
-  Result<std::string> SaveBackup(std::size_t index, const std::string& content);
+  /// `part` tells apart several files of one step (backups/<index>.<part>; 0: backups/<index>).
+  Result<std::string> SaveBackup(std::size_t index, const std::string& content, std::size_t part = 0);
   /// Appends one record and fsyncs the journal.
   Result<void> Append(const nlohmann::json& record);
   Result<void> Commit();

@@ -29,6 +29,10 @@ struct UndoCommand {
 struct RunCommand {
   Argv argv;
   std::optional<UndoCommand> undo;  // nullopt: the command changes nothing (a check)
+  /// Files the command (and its undo) may create or rewrite besides its own state, e.g.
+  /// firewalld's zones/Z.xml and the Z.xml.old it leaves beside it. The executor backs
+  /// them up first; rollback runs the undo, then puts their bytes back (or removes them).
+  std::vector<std::string> touches = {};
 };
 
 /// Create or replace a whole file (atomically). Undo restores the previous bytes, mode and

@@ -9,7 +9,10 @@
 #   firewalld, zone public and its target -> `fix` -> curl from outside gets 200 + exact content
 #   on 80 and 443 over IPv4 and IPv6 -> the permanent zone has http and https -> "reboot"
 #   (`firewall-cmd --reload`: runtime rebuilt from the permanent configuration) -> still served
-#   -> `rollback --last` -> zone files, runtime and permanent `--list-all` as at the start.
+#   -> `rollback --last` -> zone files (firewalld's own Z.xml.old included), runtime and
+#   permanent `--list-all` as at the start -> `fix --allow-from <the CA's addresses> --temporary`
+#   -> the CA's namespace is served, a second outside namespace is not, the permanent zone is
+#   untouched -> `cleanup` -> everything as at the start again.
 #
 # Needs root; fails (does not skip) without it. Env: DCV_AGENT, DCV_SOURCE_DIR, E2E_KEEP=1.
 set -uo pipefail
@@ -33,6 +36,7 @@ FW_STATE=(/bin/sh -c 'firewall-cmd --get-active-zones; firewall-cmd --zone=publi
 # ------------------------------------------------------------------ bed
 e2e_step "bed: netns pair + world, nginx serving the file on :80/:443, dbus + firewalld (no active zone)"
 e2e_up
+e2e_other_up
 printf '%s' "$CONTENT" >"$E2E_DIR/content"
 e2e_nginx_up
 fw_site_serving "$TOKEN" "$E2E_DIR/content"
@@ -45,6 +49,7 @@ for fam in 4 6; do
   e2e_expect_blocked "https://$D$VPATH" "$fam"
 done
 fw_snapshot start "${FW_STATE[@]}"
+e2e_srv firewall-cmd --permanent --zone=public --list-all >"$E2E_DIR/snap/start.permanent"
 e2e_check "baseline: no active zone (no NetworkManager)" test "$(e2e_srv firewall-cmd --get-active-zones)" = ""
 e2e_phase "baseline probes + snapshot"
 
@@ -100,16 +105,39 @@ e2e_expect_rc 0 "rollback --last"
 fw_snapshot rolled "${FW_STATE[@]}"
 e2e_check "after rollback: runtime and permanent zone identical to the start" \
   diff -u "$E2E_DIR/snap/start.fwstate" "$E2E_DIR/snap/rolled.fwstate"
-# firewalld keeps a backup (<zone>.xml.old) of every zone file it rewrites; no firewall-cmd
-# call removes it. Every other file must be as at the start.
-grep -v '\.xml\.old' "$E2E_DIR/snap/rolled.fwfiles" >"$E2E_DIR/snap/rolled.fwfiles.noold"
-e2e_check "after rollback: /etc/firewalld identical to the start (but firewalld's own *.xml.old backups)" \
-  diff -u "$E2E_DIR/snap/start.fwfiles" "$E2E_DIR/snap/rolled.fwfiles.noold"
-if grep -q '\.xml\.old' "$E2E_DIR/snap/rolled.fwfiles"; then
-  e2e_log "note: firewalld left its backups: $(grep -o '/etc/firewalld/[^ ]*\.xml\.old' "$E2E_DIR/snap/rolled.fwfiles" | sort -u | tr '\n' ' ')"
-fi
+# firewalld keeps a backup (<zone>.xml.old) of every zone file it rewrites; the agent backs up
+# the zone file and that backup before its permanent change and puts both back on rollback.
+e2e_check "after rollback: /etc/firewalld identical to the start (firewalld's *.xml.old included)" \
+  diff -u "$E2E_DIR/snap/start.fwfiles" "$E2E_DIR/snap/rolled.fwfiles"
 e2e_expect_blocked "http://$D$VPATH" 4
 e2e_expect_blocked "https://$D$VPATH" 6
 e2e_phase "rollback"
+
+# ------------------------------------------------------------------ --allow-from --temporary
+e2e_step "fix --allow-from the CA's addresses --temporary: runtime rich rules only"
+e2e_agent fix-temp fix "${TARGET[@]}" --allow-from "$E2E_CA_IP4" --allow-from "$E2E_CA_IP6" --temporary --json
+e2e_json_valid "$E2E_OUT" "fix --allow-from --temporary --json"
+fw_jexpect "fix: one runtime call with a rich rule per address and service, nothing permanent" "$E2E_OUT" \
+  '[s["argv"][:2] + [len(s["argv"]) - 2] for s in d["plan"] if s.get("argv", [""])[0] == "firewall-cmd"] == [["firewall-cmd", "--zone=public", 4]] and all("source address=" in a for s in d["plan"] if s.get("argv", [""])[0] == "firewall-cmd" for a in s["argv"][2:])'
+for fam in 4 6; do
+  for url in "http://$D$VPATH" "https://$D$VPATH"; do
+    E2E_FROM=ca fw_expect_served "$url" "$fam" "$E2E_DIR/content"
+    E2E_FROM=other e2e_expect_blocked "$url" "$fam"
+  done
+done
+e2e_check "fix --temporary: the permanent zone is as at the start" \
+  diff -u "$E2E_DIR/snap/start.permanent" <(e2e_srv firewall-cmd --permanent --zone=public --list-all)
+e2e_phase "fix --allow-from --temporary"
+
+e2e_step "cleanup: the runtime-only openings go"
+e2e_agent cleanup cleanup "${TARGET[@]}"
+e2e_expect_rc 0 "cleanup"
+fw_snapshot cleaned "${FW_STATE[@]}"
+e2e_check "after cleanup: runtime and permanent zone identical to the start" \
+  diff -u "$E2E_DIR/snap/start.fwstate" "$E2E_DIR/snap/cleaned.fwstate"
+e2e_check "after cleanup: /etc/firewalld identical to the start" \
+  diff -u "$E2E_DIR/snap/start.fwfiles" "$E2E_DIR/snap/cleaned.fwfiles"
+e2e_expect_blocked "http://$D$VPATH" 4
+e2e_phase "cleanup"
 
 e2e_finish firewalld_test

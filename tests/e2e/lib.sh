@@ -55,6 +55,12 @@ E2E_SRV=dcvs$E2E_ID                # netns and veth names: <= 15 characters
 E2E_CA=dcvc$E2E_ID
 E2E_SRV_IP4=10.99.0.1 E2E_CA_IP4=10.99.0.2
 E2E_SRV_IP6=fd99::1   E2E_CA_IP6=fd99::2
+# a second outside network (e2e_other_up): another sender, on another server interface
+E2E_OTHER=dcvo$E2E_ID E2E_SRV_OTHER=dcvx$E2E_ID
+E2E_SRV_OTHER_IP4=10.97.0.1 E2E_OTHER_IP4=10.97.0.2
+E2E_SRV_OTHER_IP6=fd97::1   E2E_OTHER_IP6=fd97::2
+E2E_OTHER_NETNS=""
+E2E_FROM=${E2E_FROM:-ca}   # e2e_fetch's sender: ca or other
 E2E_DOMAIN=${E2E_DOMAIN:-www.example.test}
 E2E_CONNECT_TIMEOUT=${E2E_CONNECT_TIMEOUT:-1}
 E2E_AGENT_TIMEOUT=${E2E_AGENT_TIMEOUT:-120}
@@ -176,6 +182,35 @@ e2e_ca() (
   fi
   exec nsenter --net=/proc/self/fd/$n -- "$@"
 )
+
+# e2e_other CMD...: run CMD in the second outside network namespace (after e2e_other_up).
+e2e_other() (
+  cd / || exit 97
+  exec {n}<"/run/netns/$E2E_OTHER" || { echo "e2e_other: no netns $E2E_OTHER" >&2; exit 97; }
+  local gn; gn=$(_e2e_nsid net /proc/self/fd/$n)
+  if [ "$gn" != "$E2E_OTHER_NETNS" ] || ! _e2e_foreign net "$gn"; then
+    echo "e2e_other: REFUSED: $gn is not this run's second outside netns" >&2; exit 97
+  fi
+  exec nsenter --net=/proc/self/fd/$n -- "$@"
+)
+
+# e2e_other_up: a second outside namespace, linked to a second server interface (after e2e_up).
+e2e_other_up() {
+  [ ! -e "/run/netns/$E2E_OTHER" ] || e2e_die "netns $E2E_OTHER already exists"
+  ip netns add "$E2E_OTHER" || e2e_die "ip netns add $E2E_OTHER"
+  E2E_OTHER_NETNS=$(stat -L -c 'net:[%i]' "/run/netns/$E2E_OTHER")
+  _e2e_foreign net "$E2E_OTHER_NETNS" || e2e_die "new netns equals the root one?!"
+  ip link add "$E2E_SRV_OTHER" type veth peer name "$E2E_OTHER" || e2e_die "veth (other)"
+  ip link set "$E2E_SRV_OTHER" netns "$E2E_SRV" && ip link set "$E2E_OTHER" netns "$E2E_OTHER" ||
+    e2e_die "veth move (other)"
+  ip -n "$E2E_OTHER" link set lo up &&
+  ip -n "$E2E_SRV"   addr add "$E2E_SRV_OTHER_IP4/24" dev "$E2E_SRV_OTHER" &&
+  ip -n "$E2E_OTHER" addr add "$E2E_OTHER_IP4/24" dev "$E2E_OTHER" &&
+  ip -n "$E2E_SRV"   addr add "$E2E_SRV_OTHER_IP6/64" dev "$E2E_SRV_OTHER" nodad &&
+  ip -n "$E2E_OTHER" addr add "$E2E_OTHER_IP6/64" dev "$E2E_OTHER" nodad &&
+  ip -n "$E2E_SRV" link set "$E2E_SRV_OTHER" up && ip -n "$E2E_OTHER" link set "$E2E_OTHER" up ||
+    e2e_die "addresses (other)"
+}
 
 # e2e_ca_named CMD...: like e2e_ca, plus a private mount namespace in which $E2E_DIR/ca-hosts
 # is bind-mounted over /etc/hosts, so CMD resolves the test domain(s) to the server's addresses.
@@ -399,12 +434,13 @@ e2e_nft_reboot() { e2e_srv /bin/sh -ec 'nft flush ruleset; nft -f /etc/nftables.
 # Sets E2E_CODE (000 if none), E2E_CURLRC, E2E_LOCATION; body in $E2E_DIR/fetch.body.
 e2e_fetch() {
   local url=$1 fam=$2; shift 2
-  local ip=$E2E_SRV_IP4 host out
-  [ "$fam" = 6 ] && ip="[$E2E_SRV_IP6]"
+  local ip=$E2E_SRV_IP4 ip6=$E2E_SRV_IP6 from=e2e_ca host out
+  [ "$E2E_FROM" = other ] && { ip=$E2E_SRV_OTHER_IP4 ip6=$E2E_SRV_OTHER_IP6 from=e2e_other; }
+  [ "$fam" = 6 ] && ip="[$ip6]"
   host=${url#*://}; host=${host%%/*}; host=${host%%:*}
   rm -f "$E2E_DIR/fetch.body"
   E2E_CURLRC=0
-  out=$(e2e_ca curl -sS "-$fam" -k -o "$E2E_DIR/fetch.body" -w '%{http_code} %{redirect_url}' \
+  out=$($from curl -sS "-$fam" -k -o "$E2E_DIR/fetch.body" -w '%{http_code} %{redirect_url}' \
         --connect-timeout "$E2E_CONNECT_TIMEOUT" --max-time 5 \
         --resolve "$host:80:$ip" --resolve "$host:443:$ip" "$@" "$url" 2>"$E2E_DIR/fetch.err") || E2E_CURLRC=$?
   E2E_CODE=${out%% *}; E2E_LOCATION=${out#* }; [ "$E2E_LOCATION" != "$out" ] || E2E_LOCATION=""
@@ -623,9 +659,11 @@ e2e_down() {
   fi
   _e2e_kill_ns "$E2E_SRV" "$E2E_SRV_NETNS"
   _e2e_kill_ns "$E2E_CA" "$E2E_CA_NETNS"
+  _e2e_kill_ns "$E2E_OTHER" "$E2E_OTHER_NETNS"
   wait 2>/dev/null    # reap our background jobs (the init's unshare parent)
   [ -z "$E2E_SRV_NETNS" ] || ip netns del "$E2E_SRV" 2>/dev/null || true
   [ -z "$E2E_CA_NETNS" ]  || ip netns del "$E2E_CA" 2>/dev/null || true
+  [ -z "$E2E_OTHER_NETNS" ] || ip netns del "$E2E_OTHER" 2>/dev/null || true
   E2E_INIT=""
   if [ -n "$E2E_DIR" ] && [ -d "$E2E_DIR" ]; then
     rm -f "$E2E_DIR/owner"   # torn down: nothing left to reap
@@ -642,7 +680,7 @@ e2e_down() {
 # e2e_leak_check: returns non-zero (and counts a failure) if anything of ours is left behind
 e2e_leak_check() {
   local bad=0 ns now pid
-  for ns in "$E2E_SRV" "$E2E_CA"; do
+  for ns in "$E2E_SRV" "$E2E_CA" "$E2E_OTHER" "$E2E_SRV_OTHER"; do
     if [ -e "/run/netns/$ns" ]; then e2e_log "LEAK: netns $ns still exists"; bad=1; fi
     if ip link show "$ns" >/dev/null 2>&1; then e2e_log "LEAK: link $ns in the root netns"; bad=1; fi
   done
@@ -652,7 +690,7 @@ e2e_leak_check() {
   local pids i
   for i in $(seq 1 30); do
     pids=$(stat -c '%N' /proc/[0-9]*/ns/net 2>/dev/null |
-           grep -F -e "'$E2E_SRV_NETNS'" -e "'$E2E_CA_NETNS'" | sed -n "s|^'/proc/\([0-9]*\)/.*|\1|p")
+           grep -F -e "'$E2E_SRV_NETNS'" -e "'$E2E_CA_NETNS'" -e "'${E2E_OTHER_NETNS:-none}'" | sed -n "s|^'/proc/\([0-9]*\)/.*|\1|p")
     [ -z "$pids" ] && break
     sleep 0.1
   done

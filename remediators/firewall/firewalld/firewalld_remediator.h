@@ -51,7 +51,16 @@ class FirewalldRemediator : public Remediator {
  private:
   /// The services (http, https) that zone `z` lacks for ports that it blocks (not counting
   /// ports a deny rich rule blocks: a service does not help there).
-  std::vector<std::string> MissingServices(const AppliedZone& z) const;
+  /// What zone `z` needs to admit the senders of `allow_from` on the blocked ports: the
+  /// services ("http", "https") when any sender may connect, else one rich rule per
+  /// (network, service). `kind` is "service" or "rich-rule" (firewall-cmd's option words).
+  struct Openings {
+    std::string kind;
+    std::vector<std::string> items;
+  };
+  Openings Missing(const AppliedZone& z, const std::vector<Cidr>& allow_from) const;
+  Finding MakeFinding(const AppliedZone& z, int version, int port, const Cidr& source,
+                      const FirewalldVerdict& v) const;
 
   Options options_;
   std::string default_zone_;

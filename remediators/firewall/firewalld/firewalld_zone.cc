@@ -81,9 +81,12 @@ FirewalldRichRule ParseRichRule(std::string_view text) {
   FirewalldRichRule r;
   r.text = Trim(text);
   std::string element, port_value, port_protocol;
+  bool other_restriction = false;
   for (const std::string& w : RichWords(text)) {
     const auto eq = w.find('=');
     if (eq == std::string::npos) {
+      if (w == "not" && element == "source") other_restriction = true;  // source NOT address=
+      if (w == "destination" || w == "source-port") other_restriction = true;
       element = w;
       if (w == "accept" || w == "reject" || w == "drop") r.action = w;
       if (w == "source" || w == "destination" || w == "source-port") r.restricted = true;
@@ -92,10 +95,13 @@ FirewalldRichRule ParseRichRule(std::string_view text) {
     const std::string key = w.substr(0, eq), value = w.substr(eq + 1);
     if (element == "rule" && key == "family") r.family = value;
     if (element == "service" && key == "name") r.service = value;
+    if (element == "source" && key == "address") r.source = value;
+    if (element == "source" && key != "address") other_restriction = true;  // ipset=, mac=
     if (element == "port" && key == "port") port_value = value;
     if (element == "port" && key == "protocol") port_protocol = value;
   }
   if (!port_value.empty()) r.port = ParsePort(port_value, port_protocol);
+  r.source_only = !r.source.empty() && !other_restriction;
   return r;
 }
 
@@ -156,15 +162,29 @@ std::map<std::string, std::vector<std::string>> ParseActiveZones(std::string_vie
   return zones;
 }
 
-FirewalldVerdict EvaluateZone(const FirewalldZone& zone, int ip_version, int port) {
+std::string SourceRichRule(const Cidr& source, const std::string& service) {
+  return std::string("rule family=\"") + (source.ip_version == 4 ? "ipv4" : "ipv6") +
+         "\" source address=\"" + source.ToString() + "\" service name=\"" + service + "\" accept";
+}
+
+FirewalldVerdict EvaluateZone(const FirewalldZone& zone, int ip_version, int port,
+                              const Cidr& source) {
   FirewalldVerdict v;
+  // Does the rule's restriction admit every sender of `source`? (Only a plain source
+  // address can; the CA, an arbitrary outside address, is in no named network.)
+  auto admits_all = [&](const FirewalldRichRule& r) {
+    if (!r.restricted) return true;
+    if (!r.source_only || source.IsAny()) return false;
+    const Result<Cidr> network = ParseCidr(r.source);
+    return network && Relate(source, *network) == CidrRelation::kInside;
+  };
   const std::string family = ip_version == 4 ? "ipv4" : "ipv6";
   auto rich_covers = [&](const FirewalldRichRule& r) {
     if (!r.family.empty() && r.family != family) return false;
     return (!r.service.empty() && ServicePort(r.service) == port) || (r.port && Covers(*r.port, port));
   };
   for (const auto& r : zone.rich_rules) {  // deny rich rules come first
-    if ((r.action == "reject" || r.action == "drop") && !r.restricted && rich_covers(r)) {
+    if ((r.action == "reject" || r.action == "drop") && admits_all(r) && rich_covers(r)) {
       v.by = "rich rule `" + r.text + "`";
       v.by_rich_deny = true;
       return v;
@@ -182,7 +202,7 @@ FirewalldVerdict EvaluateZone(const FirewalldZone& zone, int ip_version, int por
   }
   for (const auto& r : zone.rich_rules) {
     if (r.action != "accept" || !rich_covers(r)) continue;
-    if (!r.restricted) return v.by = "rich rule `" + r.text + "`", v;
+    if (admits_all(r)) return v.by = "rich rule `" + r.text + "`", v;
     v.notes.push_back("rich rule `" + r.text + "` accepts only some addresses");
   }
   v.open = zone.target == "ACCEPT";

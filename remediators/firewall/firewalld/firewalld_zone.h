@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "agent/core/cidr.h"
+
 namespace dcv {
 
 /// A port or port range with its protocol ("80/tcp", "440-450/tcp").
@@ -23,6 +25,8 @@ struct FirewalldRichRule {
   std::string text;
   std::string family;        ///< "ipv4" | "ipv6" | "" (both)
   bool restricted = false;   ///< source or destination given: not every sender/address
+  std::string source;        ///< `source address="X"` (not inverted); empty if none
+  bool source_only = false;  ///< restricted by that source address and nothing else
   std::string service;       ///< `service name="X"`
   std::optional<FirewalldPort> port;  ///< `port port="P" protocol="tcp"`
   std::string action;        ///< "accept" | "reject" | "drop" | "" (log/audit/mark only)
@@ -65,6 +69,11 @@ struct FirewalldVerdict {
   std::vector<std::string> notes;  ///< allows that do not cover every sender
 };
 
-FirewalldVerdict EvaluateZone(const FirewalldZone& zone, int ip_version, int port);
+/// `source`: the senders (--allow-from); "any" stands for an arbitrary outside address.
+FirewalldVerdict EvaluateZone(const FirewalldZone& zone, int ip_version, int port,
+                              const Cidr& source = Cidr::Any(4));
+
+/// `rule family="ipv4" source address="203.0.113.0/24" service name="http" accept`.
+std::string SourceRichRule(const Cidr& source, const std::string& service);
 
 }  // namespace dcv

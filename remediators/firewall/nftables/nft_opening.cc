@@ -131,16 +131,6 @@ NftOpeningPlan PlanOpenings(const NftRuleset& ruleset, const NftEvaluateOptions&
   return plan;
 }
 
-std::string OpeningComment(const std::string& run_id, bool temporary) {
-  std::string id;
-  for (char c : run_id.substr(0, 100)) {  // nft comments hold at most 128 bytes
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '.' || c == '_' || c == ':' || c == '-';
-    id += ok ? c : '_';
-  }
-  return (temporary ? std::string(kTemporaryCommentPrefix) : std::string("dcv-agent ")) + id;
-}
-
 std::string OpeningRuleText(const NftOpening& opening, const std::string& run_id) {
   std::string set;
   for (int port : opening.ports) set += (set.empty() ? "" : ", ") + std::to_string(port);

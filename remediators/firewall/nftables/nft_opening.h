@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "agent/core/plan.h"
+#include "remediators/firewall/opening_mark.h"
 #include "remediators/firewall/nftables/nft_evaluate.h"
 #include "remediators/firewall/nftables/nft_ruleset.h"
 
@@ -43,14 +44,6 @@ struct NftOpeningPlan {
 
 /// Plans the openings for every blocked path of `ruleset` (empty when nothing is blocked).
 NftOpeningPlan PlanOpenings(const NftRuleset& ruleset, const NftEvaluateOptions& options);
-
-/// The comment that marks our rules: "dcv-agent <run_id>", or "dcv-agent temporary <run_id>"
-/// (run_id reduced to [A-Za-z0-9._:-] and 100 characters, since it is embedded in nft
-/// syntax and a regex).
-std::string OpeningComment(const std::string& run_id, bool temporary = false);
-
-/// The prefix of the comments of temporary openings, whatever their run.
-inline constexpr std::string_view kTemporaryCommentPrefix = "dcv-agent temporary ";
 
 /// The rule body: `[ip saddr { 10.0.0.0/8 } ]tcp dport { 80, 443 } accept comment
 /// "dcv-agent <run_id>"` (`tcp dport 80 ...` for one port).

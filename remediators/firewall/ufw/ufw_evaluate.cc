@@ -3,7 +3,8 @@
 // decides (ALLOW and LIMIT accept, DENY drops, REJECT refuses); when none does, the default
 // incoming policy does. A rule restricted to some sources, a destination address, another
 // interface or an application profile is not a match for "any address": it is kept as a
-// note, so that a finding can say why an allow that looks right does not count.
+// note, so that a finding can say why an allow that looks right does not count. With
+// --allow-from the senders are those networks, and a source rule that covers one matches.
 #include "remediators/firewall/ufw/ufw_evaluate.h"
 
 namespace dcv {
@@ -19,9 +20,16 @@ bool AllInterfacesAre(const std::vector<std::string>& interfaces, const std::str
   return any;
 }
 
-// Why a rule that covers the port does not match every outside sender; empty if it does.
-std::string Restriction(const UfwRule& rule, const UfwEvaluateOptions& options) {
-  if (!rule.source.empty()) return "only from " + rule.source;
+// How the rule's From address relates to the senders (inside when it has none).
+CidrRelation SourceRelation(const UfwRule& rule, const Cidr& source) {
+  if (rule.source.empty()) return CidrRelation::kInside;
+  const Result<Cidr> network = ParseCidr(rule.source);
+  return network ? RelateSource(source, *network) : CidrRelation::kPartial;
+}
+
+// Why a rule that covers the port does not match every sender of `source`; empty if it does.
+std::string Restriction(const UfwRule& rule, const UfwEvaluateOptions& options, const Cidr& source) {
+  if (SourceRelation(rule, source) != CidrRelation::kInside) return "only from " + rule.source;
   if (rule.source_port) return "only from some source ports";
   if (!rule.destination.empty()) return "only to " + rule.destination;
   if (!rule.iface.empty() && !AllInterfacesAre(options.interfaces, rule.iface)) {
@@ -31,20 +39,22 @@ std::string Restriction(const UfwRule& rule, const UfwEvaluateOptions& options) 
 }
 
 UfwVerdict Evaluate(const UfwStatus& status, const UfwEvaluateOptions& options, int version,
-                    int port) {
+                    int port, const Cidr& source) {
   UfwVerdict v;
   v.ip_version = version;
   v.port = port;
+  v.source = source;
   for (size_t i = 0; i < status.rules.size(); ++i) {
     const UfwRule& rule = status.rules[i];
     if (rule.ip_version != version || rule.direction != "IN") continue;
-    if (!rule.app.empty()) {
+    if (!rule.app.empty() && rule.ports.empty()) {
       v.notes.push_back("rule `" + rule.text + "` names application profile \"" + rule.app +
                         "\" (its ports are not shown by ufw status)");
       continue;
     }
     if (!rule.CoversTcpPort(port)) continue;
-    if (const std::string why = Restriction(rule, options); !why.empty()) {
+    if (!source.IsAny() && SourceRelation(rule, source) == CidrRelation::kDisjoint) continue;
+    if (const std::string why = Restriction(rule, options, source); !why.empty()) {
       if (rule.action == "ALLOW" || rule.action == "LIMIT") {
         v.notes.push_back("rule `" + rule.text + "` allows tcp/" + std::to_string(port) + " " + why);
       }
@@ -72,7 +82,11 @@ UfwEvaluation EvaluateUfw(const UfwStatus& status, const UfwEvaluateOptions& opt
   UfwEvaluation e;
   if (!status.active) return e;
   for (int version : {4, 6}) {
-    for (int port : options.ports) e.verdicts.push_back(Evaluate(status, options, version, port));
+    for (int port : options.ports) {
+      for (const Cidr& source : SourcesFor(options.allow_from, version)) {
+        e.verdicts.push_back(Evaluate(status, options, version, port, source));
+      }
+    }
   }
   return e;
 }

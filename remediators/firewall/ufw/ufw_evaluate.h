@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "agent/core/cidr.h"
 #include "remediators/firewall/ufw/ufw_status.h"
 
 namespace dcv {
@@ -16,12 +17,15 @@ struct UfwEvaluateOptions {
   /// The host's interfaces (loopback is ignored). A rule "on IFACE" covers the CA's
   /// packets only when IFACE is the host's one non-loopback interface.
   std::vector<std::string> interfaces;
+  /// `--allow-from`: the senders to evaluate (SourcesFor); empty: any outside address.
+  std::vector<Cidr> allow_from;
 };
 
 /// What ufw does with one packet class.
 struct UfwVerdict {
   int ip_version = 4;
   int port = 80;
+  Cidr source;  ///< the senders (/0: any outside address)
   bool open = false;
   /// The rule that decides (index into UfwStatus::rules); nullopt: the default policy.
   std::optional<size_t> rule;
@@ -31,7 +35,7 @@ struct UfwVerdict {
 };
 
 struct UfwEvaluation {
-  std::vector<UfwVerdict> verdicts;  ///< per family (4, 6) and port, in that order
+  std::vector<UfwVerdict> verdicts;  ///< per family (4, 6), port and source, in that order
 
   /// The verdicts that do not let the packet through.
   std::vector<const UfwVerdict*> Blocked() const;

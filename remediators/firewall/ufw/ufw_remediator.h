@@ -46,10 +46,15 @@ class UfwRemediator : public Remediator {
 
  private:
   Finding MakeFinding(const UfwVerdict& verdict) const;
-  /// The step that opens `port` (its argv depends on the rules in the way).
-  Step OpeningStep(int port) const;
+  /// The step that opens `port` to `source` (its argv depends on the rules in the way).
+  Step OpeningStep(int port, const Cidr& source, const Target& target, const Host& host) const;
+  /// (Re)computes evaluation_ for evaluate_options_.
+  void Evaluate();
+  /// Re-evaluates when --allow-from differs from what the evaluation used.
+  void EvaluateFrom(const std::vector<Cidr>& allow_from);
 
   Options options_;
+  bool ipv6_managed_ = true;
   UfwEvaluateOptions evaluate_options_;
   UfwStatus status_;
   UfwEvaluation evaluation_;

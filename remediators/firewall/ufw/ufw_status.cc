@@ -2,7 +2,8 @@
 // long cells overflow their column (`80/tcp (v6) on eth0 ALLOW IN ...`), so rows are split
 // into words around the action word (ALLOW/DENY/REJECT/LIMIT) instead of by column. The To
 // and From cells are read word by word: "Anywhere", an address, a port list with its
-// protocol ("80,443/tcp", "8080:8090/tcp"), "(v6)", "on IFACE", or an application name.
+// protocol ("80,443/tcp", "8080:8090/tcp"), "(v6)", "on IFACE", or an application name —
+// which `status verbose` prints as its ports followed by "(Nginx Full)".
 #include "remediators/firewall/ufw/ufw_status.h"
 
 #include <regex>
@@ -48,11 +49,34 @@ bool LooksLikeAddress(const std::string& w) {
          std::regex_match(w, kAddr);
 }
 
+// Reads "(Nginx Full)" or "(Nginx Full (v6))" starting at words[i], the application
+// profile `status verbose` prints after the profile's ports; returns the index of its last word.
+size_t ReadAppAnnotation(const std::vector<std::string>& words, size_t i, UfwRule& rule) {
+  std::string name;
+  int depth = 0;
+  for (; i < words.size(); ++i) {
+    for (char c : words[i]) depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+    std::string w = words[i];
+    if (w == "(v6))" || w == "(v6)") {
+      rule.ip_version = 6;
+    } else {
+      if (!w.empty() && w.front() == '(' && name.empty()) w.erase(0, 1);
+      if (depth <= 0 && !w.empty() && w.back() == ')') w.pop_back();
+      name += (name.empty() ? "" : " ") + w;
+    }
+    if (depth <= 0) break;
+  }
+  rule.app = name;
+  return i;
+}
+
 // Reads the To cell (destination side) into `rule`.
 void ReadTo(const std::vector<std::string>& words, UfwRule& rule) {
   for (size_t i = 0; i < words.size(); ++i) {
     const std::string& w = words[i];
-    if (w == "(v6)") {
+    if (w.size() > 1 && w.front() == '(' && w != "(v6)" && !rule.ports.empty()) {
+      i = ReadAppAnnotation(words, i, rule);
+    } else if (w == "(v6)") {
       rule.ip_version = 6;
     } else if (w == "on" && i + 1 < words.size()) {
       rule.iface = words[++i];
@@ -90,7 +114,7 @@ void ReadFrom(const std::vector<std::string>& words, UfwRule& rule) {
 }  // namespace
 
 bool UfwRule::CoversTcpPort(int port) const {
-  if (!app.empty()) return false;  // profile ports are not in the status output
+  if (!app.empty() && ports.empty()) return false;  // a profile whose ports were not printed
   if (!protocol.empty() && protocol != "tcp") return false;
   if (ports.empty()) return true;
   for (const auto& r : ports) {
@@ -116,7 +140,8 @@ std::optional<UfwRule> ParseUfwRuleRow(std::string_view row) {
   }
   std::vector<std::string> words = Words(line);
   for (size_t i = 0; i < words.size(); ++i) {
-    if (words[i] == "#") {  // a rule comment
+    if (words[i] == "#") {  // a rule comment ends the row
+      for (size_t c = i + 1; c < words.size(); ++c) rule.comment += (c == i + 1 ? "" : " ") + words[c];
       words.resize(i);
       break;
     }

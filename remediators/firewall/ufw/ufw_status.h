@@ -29,9 +29,11 @@ struct UfwRule {
   std::vector<UfwPortRange> ports;  ///< empty: any port
   std::string protocol;      ///< "tcp", "udp", ... ; empty: any protocol
   std::string app;           ///< an application profile name ("Nginx Full"); empty if none
+                             ///< (with `ports` filled when ufw printed the profile's ports)
   std::string iface;         ///< "on eth0"; empty: every interface
   std::string source;        ///< empty for "Anywhere"
   bool source_port = false;  ///< the From column restricts the source port
+  std::string comment;       ///< the rule's comment (after "# "); empty if none
 
   /// Whether the rule covers tcp/`port` (protocol and port columns only).
   bool CoversTcpPort(int port) const;

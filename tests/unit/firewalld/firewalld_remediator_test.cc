@@ -150,5 +150,74 @@ TEST_F(FirewalldRemediatorTest, BoundInterfaceZoneAndRichReject) {
             (Argv{"firewall-cmd", "--zone=public", "--add-service=http"}));
 }
 
+std::vector<Argv> Argvs(const Plan& plan, bool undo = false) {
+  std::vector<Argv> out;
+  for (const auto& step : plan.steps) {
+    const auto& run = std::get<RunCommand>(step.action);
+    out.push_back(undo ? run.undo->argv : run.argv);
+  }
+  return out;
+}
+
+TEST_F(FirewalldRemediatorTest, AllowFromAddsOneRichRulePerNetworkAndService) {
+  Running("active_zones_none.txt", "public_default.txt");
+  auto fw = Make(true);
+  ASSERT_TRUE(fw.Detect(host_).value());
+  Target t = Target_();
+  t.allow_from = {ParseCidr("203.0.113.0/24").value(), ParseCidr("2001:db8::/32").value()};
+  Diagnosis d;
+  fw.Diagnose(t, host_, d);
+  ASSERT_EQ(d.findings.size(), 4u);
+  EXPECT_NE(d.findings[0].evidence.find("from 203.0.113.0/24"), std::string::npos);
+  Plan plan;
+  ASSERT_TRUE(fw.PlanFix(t, host_, d, plan).has_value());
+  const std::string r4 = "rule family=\"ipv4\" source address=\"203.0.113.0/24\" service name=\"";
+  const std::string r6 = "rule family=\"ipv6\" source address=\"2001:db8::/32\" service name=\"";
+  const Argv rules{"--add-rich-rule=" + r4 + "http\" accept", "--add-rich-rule=" + r6 + "http\" accept",
+                   "--add-rich-rule=" + r4 + "https\" accept", "--add-rich-rule=" + r6 + "https\" accept"};
+  auto with = [](Argv head, const Argv& tail) {
+    head.insert(head.end(), tail.begin(), tail.end());
+    return head;
+  };
+  EXPECT_EQ(Argvs(plan), (std::vector<Argv>{with({"firewall-cmd", "--zone=public"}, rules),
+                                            with({"firewall-cmd", "--permanent", "--zone=public"}, rules)}));
+  EXPECT_EQ(Argvs(plan, true)[0][2], "--remove-rich-rule=" + r4 + "http\" accept");
+
+  t.temporary = true;
+  Plan temporary;
+  ASSERT_TRUE(fw.PlanFix(t, host_, d, temporary).has_value());
+  EXPECT_EQ(Argvs(temporary), (std::vector<Argv>{with({"firewall-cmd", "--zone=public"}, rules)}))
+      << "a temporary opening is runtime only";
+}
+
+TEST_F(FirewalldRemediatorTest, CleanupRemovesWhatOnlyTheRuntimeHas) {
+  Running("active_zones_none.txt", "public_http_https.txt");  // runtime http https, permanent neither
+  auto fw = Make(true);
+  ASSERT_TRUE(fw.Detect(host_).value());
+  Plan plan;
+  ASSERT_TRUE(fw.PlanCleanup(Target_(), host_, plan).has_value());
+  EXPECT_EQ(Argvs(plan), (std::vector<Argv>{
+                             {"firewall-cmd", "--zone=public", "--remove-service=http", "--remove-service=https"}}));
+  EXPECT_EQ(Argvs(plan, true), (std::vector<Argv>{
+                                   {"firewall-cmd", "--zone=public", "--add-service=http", "--add-service=https"}}));
+
+  Running("active_zones_none.txt", "public_rich.txt");  // two accepting rich rules and a reject
+  auto rich = Make(true);
+  ASSERT_TRUE(rich.Detect(host_).value());
+  Plan rules;
+  ASSERT_TRUE(rich.PlanCleanup(Target_(), host_, rules).has_value());
+  EXPECT_EQ(Argvs(rules), (std::vector<Argv>{
+      {"firewall-cmd", "--zone=public",
+       "--remove-rich-rule=rule family=\"ipv4\" source address=\"10.0.0.0/8\" service name=\"http\" accept",
+       "--remove-rich-rule=rule family=\"ipv6\" port port=\"443\" protocol=\"tcp\" accept"}}));
+
+  Running("active_zones_none.txt", "public_default.txt");  // runtime == permanent: nothing
+  auto same = Make(true);
+  ASSERT_TRUE(same.Detect(host_).value());
+  Plan none;
+  ASSERT_TRUE(same.PlanCleanup(Target_(), host_, none).has_value());
+  EXPECT_TRUE(none.empty());
+}
+
 }  // namespace
 }  // namespace dcv

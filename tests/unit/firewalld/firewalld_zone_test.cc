@@ -70,6 +70,19 @@ TEST(FirewalldZoneTest, RichRules) {
   EXPECT_EQ(https6.by, "rich rule `rule service name=\"https\" reject`");
 }
 
+TEST(FirewalldZoneTest, SourceRichRulesDecideForTheAllowedNetworks) {
+  FirewalldZone z = Zone("public_rich.txt");
+  EXPECT_TRUE(z.rich_rules[0].source_only);
+  EXPECT_EQ(z.rich_rules[0].source, "10.0.0.0/8");
+  const FirewalldVerdict inside = EvaluateZone(z, 4, 80, ParseCidr("10.1.0.0/16").value());
+  EXPECT_TRUE(inside.open);
+  EXPECT_EQ(inside.by, "rich rule `rule family=\"ipv4\" source address=\"10.0.0.0/8\" service name=\"http\" accept`");
+  EXPECT_FALSE(EvaluateZone(z, 4, 80, ParseCidr("11.0.0.0/8").value()).open);
+  EXPECT_FALSE(EvaluateZone(z, 4, 80, ParseCidr("10.0.0.0/7").value()).open) << "only half of it is inside";
+  EXPECT_EQ(SourceRichRule(ParseCidr("10.0.0.0/8").value(), "http"), z.rich_rules[0].text)
+      << "our rule text is firewalld's own listing of it";
+}
+
 TEST(FirewalldZoneTest, TargetsDecideLast) {
   EXPECT_EQ(EvaluateZone(Zone("drop_default.txt"), 4, 80).by, "target DROP");
   EXPECT_TRUE(EvaluateZone(Zone("trusted_default.txt"), 6, 443).open);

@@ -138,7 +138,7 @@ TEST_F(UfwRemediatorTest, PlainDenyRuleIsUpdatedInPlaceAndRestoredByUndo) {
 }
 
 TEST_F(UfwRemediatorTest, NothingToDoWhenOpen) {
-  for (const char* fixture : {"after_fix.txt", "multiport.txt", "mixed.txt", "inactive.txt"}) {
+  for (const char* fixture : {"after_fix.txt", "multiport.txt", "mixed.txt", "inactive.txt", "app_profiles.txt"}) {
     Load(fixture);
     auto ufw = Make();
     (void)ufw.Detect(host_);
@@ -157,6 +157,101 @@ TEST_F(UfwRemediatorTest, Ipv6NotManagedByUfw) {
   ufw.Diagnose(Target_(), host_, d);
   ASSERT_EQ(d.findings.size(), 2u);
   for (const auto& f : d.findings) EXPECT_NE(f.evidence.find("IPv4"), std::string::npos);
+}
+
+Target AllowFrom(std::vector<std::string> networks, bool temporary) {
+  Target t;
+  t.domains = {"example.com"};
+  t.token = "x.txt";
+  for (const auto& n : networks) t.allow_from.push_back(ParseCidr(n).value());
+  t.temporary = temporary;
+  return t;
+}
+
+std::vector<Argv> Argvs(const Plan& plan, bool undo = false) {
+  std::vector<Argv> out;
+  for (const auto& step : plan.steps) {
+    const auto& run = std::get<RunCommand>(step.action);
+    out.push_back(undo ? run.undo->argv : run.argv);
+  }
+  return out;
+}
+
+TEST_F(UfwRemediatorTest, AllowFromOpensEachNetworkBeforeTheRuleInTheWay) {
+  Load("allow_default_deny_rules.txt");  // deny 80/tcp, reject 443, default allow
+  auto ufw = Make();
+  ASSERT_TRUE(ufw.Detect(host_).value());
+  Plan plan;
+  ASSERT_TRUE(ufw.PlanFix(AllowFrom({"203.0.113.0/24", "2001:db8:1::/48"}, true), host_, {}, plan).has_value());
+  const std::string mark = "dcv-agent temporary R1";
+  EXPECT_EQ(Argvs(plan), (std::vector<Argv>{
+      {"ufw", "prepend", "allow", "from", "203.0.113.0/24", "to", "any", "port", "80", "proto", "tcp", "comment", mark},
+      {"ufw", "prepend", "allow", "from", "2001:db8:1::/48", "to", "any", "port", "80", "proto", "tcp", "comment", mark},
+      {"ufw", "prepend", "allow", "from", "203.0.113.0/24", "to", "any", "port", "443", "proto", "tcp", "comment", mark},
+      {"ufw", "prepend", "allow", "from", "2001:db8:1::/48", "to", "any", "port", "443", "proto", "tcp", "comment", mark}}));
+  EXPECT_EQ(Argvs(plan, true)[0],
+            (Argv{"ufw", "delete", "allow", "from", "203.0.113.0/24", "to", "any", "port", "80", "proto", "tcp"}));
+}
+
+TEST_F(UfwRemediatorTest, SourceRulesDecideForTheAllowedNetworks) {
+  Load("temporary_openings.txt");  // 80/tcp from 203.0.113.0/24 and 2001:db8:1::/48, then deny 80/tcp
+  auto ufw = Make();
+  ASSERT_TRUE(ufw.Detect(host_).value());
+  for (const char* inside : {"203.0.113.0/24", "203.0.113.7", "2001:db8:1:2::/64"}) {
+    Diagnosis d;
+    ufw.Diagnose(AllowFrom({inside}, false), host_, d);
+    EXPECT_TRUE(d.findings.empty()) << inside << ": " << (d.findings.empty() ? "" : d.findings[0].evidence);
+  }
+  for (const char* outside : {"198.51.100.0/24", "203.0.112.0/23", "2001:db8:2::/48"}) {
+    Diagnosis d;
+    ufw.Diagnose(AllowFrom({outside}, false), host_, d);
+    ASSERT_EQ(d.findings.size(), 1u) << outside;
+    EXPECT_EQ(d.findings[0].source, "ufw rule `80/tcp" + std::string(outside[4] == ':' ? " (v6)" : "") +
+                                        " DENY IN Anywhere" + (outside[4] == ':' ? " (v6)`" : "`"));
+    EXPECT_NE(d.findings[0].evidence.find(std::string("from ") + outside), std::string::npos);
+  }
+  Diagnosis any;
+  ufw.Diagnose(Target_(), host_, any);
+  EXPECT_EQ(any.findings.size(), 2u) << "from anywhere, tcp/80 stays closed in both families";
+}
+
+TEST_F(UfwRemediatorTest, CleanupDeletesTemporaryOpeningsAndUndoPutsThemBack) {
+  Load("temporary_openings.txt");
+  auto ufw = Make();
+  ASSERT_TRUE(ufw.Detect(host_).value());
+  Plan plan;
+  ASSERT_TRUE(ufw.PlanCleanup(Target_(), host_, plan).has_value());
+  const Argv from4{"from", "203.0.113.0/24", "to", "any", "port", "80", "proto", "tcp"};
+  const Argv from6{"from", "2001:db8:1::/48", "to", "any", "port", "80", "proto", "tcp"};
+  auto with = [](Argv head, const Argv& tail, std::vector<std::string> more = {}) {
+    head.insert(head.end(), tail.begin(), tail.end());
+    head.insert(head.end(), more.begin(), more.end());
+    return head;
+  };
+  const std::vector<std::string> comment{"comment", "dcv-agent temporary R1"};
+  EXPECT_EQ(Argvs(plan), (std::vector<Argv>{with({"ufw", "delete", "allow"}, from4),
+                                            {"ufw", "delete", "allow", "443/tcp"},
+                                            with({"ufw", "delete", "allow"}, from6)}));
+  EXPECT_EQ(Argvs(plan, true), (std::vector<Argv>{with({"ufw", "prepend", "allow"}, from4, comment),
+                                                  with({"ufw", "allow"}, {"443/tcp"}, comment),
+                                                  with({"ufw", "prepend", "allow"}, from6, comment)}));
+}
+
+TEST_F(UfwRemediatorTest, CleanupTurnsAnUpdatedDenyBack) {
+  Load("temporary_update.txt");  // deny 80/tcp turned into an allow by a temporary fix
+  auto ufw = Make();
+  ASSERT_TRUE(ufw.Detect(host_).value());
+  Plan plan;
+  ASSERT_TRUE(ufw.PlanCleanup(Target_(), host_, plan).has_value());
+  EXPECT_EQ(Argvs(plan), (std::vector<Argv>{{"ufw", "deny", "80/tcp"}}));
+  EXPECT_EQ(Argvs(plan, true),
+            (std::vector<Argv>{{"ufw", "allow", "80/tcp", "comment", "dcv-agent temporary R2 was deny"}}));
+  Load("allow_default_deny_rules.txt");
+  auto fresh = Make();
+  ASSERT_TRUE(fresh.Detect(host_).value());
+  Plan fix;
+  ASSERT_TRUE(fresh.PlanFix(AllowFrom({}, true), host_, {}, fix).has_value());
+  EXPECT_EQ(Argvs(fix)[0], (Argv{"ufw", "allow", "80/tcp", "comment", "dcv-agent temporary R1 was deny"}));
 }
 
 }  // namespace

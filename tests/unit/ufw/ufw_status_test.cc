@@ -152,5 +152,40 @@ TEST(UfwStatusTest, RowVariants) {
   EXPECT_FALSE(ParseUfwRuleRow("To                         Action      From").has_value());
 }
 
+TEST(UfwStatusTest, CommentsEndTheRowAndAreKept) {
+  std::ifstream in(std::string(DCV_FIXTURES) + "/ufw/temporary_openings.txt");
+  std::stringstream text;
+  text << in.rdbuf();
+  const UfwStatus status = ParseUfwStatus(text.str()).value();
+  ASSERT_EQ(status.rules.size(), 8u);
+  EXPECT_EQ(status.rules[0].source, "203.0.113.0/24");
+  EXPECT_EQ(status.rules[0].comment, "dcv-agent temporary R1");
+  EXPECT_EQ(status.rules[0].text, "80/tcp ALLOW IN 203.0.113.0/24");
+  EXPECT_EQ(status.rules[1].comment, "");
+  EXPECT_EQ(status.rules[4].ip_version, 6);  // "80/tcp ... 2001:db8:1::/48": no "(v6)" on the row
+  EXPECT_EQ(status.rules[4].source, "2001:db8:1::/48");
+  EXPECT_EQ(status.rules[7].comment, "dcv-agent temporary R1");
+}
+
+TEST(UfwStatusTest, ApplicationProfilesWithTheirPorts) {
+  std::ifstream in(std::string(DCV_FIXTURES) + "/ufw/app_profiles.txt");
+  std::stringstream text;
+  text << in.rdbuf();
+  const UfwStatus status = ParseUfwStatus(text.str()).value();
+  ASSERT_EQ(status.rules.size(), 4u);
+  EXPECT_EQ(status.rules[0].app, "Nginx Full");
+  EXPECT_EQ(status.rules[0].ip_version, 4);
+  EXPECT_TRUE(status.rules[0].CoversTcpPort(80));
+  EXPECT_TRUE(status.rules[0].CoversTcpPort(443));
+  EXPECT_EQ(status.rules[1].app, "Nginx HTTP");
+  EXPECT_FALSE(status.rules[1].CoversTcpPort(443));
+  EXPECT_EQ(status.rules[2].app, "Nginx Full");
+  EXPECT_EQ(status.rules[2].ip_version, 6);
+  EXPECT_TRUE(status.rules[2].CoversTcpPort(443));
+  EXPECT_EQ(status.rules[3].app, "Nginx HTTP");
+  EXPECT_EQ(status.rules[3].ip_version, 6);
+  EXPECT_FALSE(status.rules[0].IsPlainTcpPort(80)) << "a profile rule is not `ufw allow 80/tcp`";
+}
+
 }  // namespace
 }  // namespace dcv
