@@ -1,0 +1,42 @@
+# bash completion for dcv-agent(1). Installed as
+# /usr/share/bash-completion/completions/dcv-agent (loaded on demand by bash-completion).
+# tests/packaging/completion_test.sh checks these lists against the binary's --help.
+
+_dcv_agent_options() {
+  local target="--domain --method --token --content --content-file --ca --probe --key-file
+    --txt-name --root-hints --trust-anchor --dns-server --tsig-key --allow-from --temporary
+    --state-dir --json -v --verbose -q --quiet -h --help"
+  case $1 in
+    check | verify) echo "$target" ;;
+    fix | cleanup) echo "$target --dry-run" ;;
+    rollback) echo "--run --last --recover --state-dir --json -v --verbose -q --quiet -h --help" ;;
+    serve) echo "--listen --key-file --max-concurrent -v --verbose -h --help" ;;
+    probe) echo "serve -h --help" ;;
+    *) echo "check fix verify rollback cleanup probe --version -h --help" ;;
+  esac
+}
+
+_dcv_agent() {
+  local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
+  local command="" i
+  for ((i = 1; i < COMP_CWORD; i++)); do
+    case ${COMP_WORDS[i]} in
+      check | fix | verify | rollback | cleanup | probe) command=${COMP_WORDS[i]} ;;
+      serve) [ "$command" = probe ] && command=serve ;;
+    esac
+  done
+  COMPREPLY=()
+  case $prev in
+    --method) mapfile -t COMPREPLY < <(compgen -W "file acme-http dns" -- "$cur"); return ;;
+    --ca) mapfile -t COMPREPLY < <(compgen -W "generic letsencrypt digicert globalsign sectigo" -- "$cur"); return ;;
+    --content-file | --key-file | --root-hints | --trust-anchor | --tsig-key)
+      mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
+    --state-dir) mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return ;;
+    --domain | --token | --content | --probe | --txt-name | --dns-server | --allow-from | --run | \
+      --listen | --max-concurrent)
+      return ;;
+  esac
+  mapfile -t COMPREPLY < <(compgen -W "$(_dcv_agent_options "$command")" -- "$cur")
+}
+
+complete -F _dcv_agent dcv-agent
