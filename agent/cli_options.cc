@@ -10,6 +10,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "agent/verify/ca_profile.h"
 #include "platform/atomic_file.h"
 #include "remediators/webroot/validation_file.h"
 
@@ -109,8 +110,10 @@ void AddTargetOptions(CLI::App& command, TargetOptions& o) {
   auto* content = command.add_option("--content", o.content, "Expected file content (ACME: key authorization)");
   auto* file = command.add_option("--content-file", o.content_file, "Read the expected content from a file");
   content->excludes(file);
+  std::vector<std::string> profiles;  // the rows of the CA profile table
+  for (const CaProfile& profile : AllCaProfiles()) profiles.emplace_back(profile.name);
   command.add_option("--ca", o.ca, "CA profile: generic, letsencrypt, digicert, globalsign, sectigo")
-      ->check(CLI::IsMember({"generic", "letsencrypt", "digicert", "globalsign", "sectigo"}))
+      ->check(CLI::IsMember(profiles))
       ->capture_default_str();
   command.add_option("--probe", o.probes, "Outside vantage point (URL of a `dcv-agent probe serve`)");
   command.add_option("--key-file", o.key_file, "Shared key for authenticated probes");
@@ -184,6 +187,9 @@ Result<Target> BuildTarget(const TargetOptions& o, bool need_content) {
     }
   }
   target.ca = o.ca;
+  if (target.ca == "letsencrypt" && target.method == Method::kFile) {
+    return MakeError("--ca letsencrypt validates with ACME only: use --method acme-http (or dns), not file");
+  }
   target.probes = o.probes;
   for (const std::string& text : o.allow_from) {
     Result<Cidr> cidr = ParseCidr(text);

@@ -9,10 +9,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include "agent/verify/ca_profile.h"
 #include "agent/verify/probe.h"
+#include "agent/verify/quorum.h"
 #include "agent/verify/verifier.h"
 #include "remediators/registry.h"
-#include "remediators/webroot/validation_file.h"
 
 namespace dcv {
 namespace {
@@ -57,6 +58,24 @@ FindingCode CodeForFailure(const CheckResult& check, bool local_vantage, const D
   if (check.status >= 200 && check.status < 300) return FindingCode::kFileContentMismatch;
   if (check.error && check.redirects.size() > 0) return FindingCode::kRedirectBadTarget;
   return FindingCode::kHttpError;
+}
+
+// What opens a port in front of the host: the places a sysadmin has to look, by name.
+constexpr const char* kUpstreamRemedy =
+    "open tcp/80 and tcp/443 inbound from anywhere (0.0.0.0/0 and ::/0) in what sits in front of this "
+    "host: AWS: EC2 > Security Groups > Inbound rules > add HTTP and HTTPS (and the subnet's network "
+    "ACL); Azure: the NIC's or subnet's Network security group > Inbound security rules > allow 80,443 "
+    "at a priority below any deny; Google Cloud: VPC network > Firewall > ingress rule tcp:80,443 for "
+    "the instance's target tag; Alibaba/Tencent Cloud: the instance's security group rules; behind NAT: "
+    "forward ports 80 and 443 on the router or load balancer to this host";
+
+// Whether the failure of `check` is tolerated by the multi-perspective quorum (its URL and
+// family passed with the other probes).
+bool ToleratedByQuorum(const std::vector<QuorumVerdict>& quorum, const CheckResult& check) {
+  for (const QuorumVerdict& verdict : quorum) {
+    if (verdict.url == check.url && verdict.family == check.family) return verdict.passed;
+  }
+  return false;
 }
 
 std::string Evidence(const CheckResult& check) {
@@ -125,7 +144,7 @@ PlanOutcome MakeCleanupPlan(const Target& target, Facts& facts) {
 
 std::vector<FetchSpec> ValidationSpecs(const Target& target) {
   std::vector<std::string> schemes = {"http"};
-  if (target.method == Method::kFile) schemes.push_back("https");
+  if (target.method == Method::kFile && CaProfileFor(target.ca).file_over_https) schemes.push_back("https");
   std::vector<FetchSpec> specs;
   for (const std::string& domain : target.domains) {
     if (domain.rfind("*.", 0) == 0) continue;
@@ -139,12 +158,7 @@ std::vector<FetchSpec> ValidationSpecs(const Target& target) {
 }
 
 FetchRules RulesFor(const Target& target) {
-  FetchRules rules;
-  if (target.method == Method::kFile) {
-    rules.require_exact_200 = false;  // BR 3.2.2.4.18: any 2xx
-    rules.max_body_bytes = kMaxContentBytes + 1024;
-  }
-  return rules;
+  return FetchRulesFor(CaProfileFor(target.ca), target.method == Method::kAcmeHttp);
 }
 
 std::vector<CheckResult> RunChecks(const Target& target, const std::string& probe_key) {
@@ -160,9 +174,11 @@ void AssessChecks(const Target& target, const std::vector<CheckResult>& checks, 
                                   "every URL was fetched from this host, over its own loopback path",
                                   "pass --probe URL of a `dcv-agent probe serve` outside this network", "", false});
   }
+  const std::vector<QuorumVerdict> quorum = local ? std::vector<QuorumVerdict>{} : ApplyQuorum(checks);
   for (const std::string& domain : target.domains) {
     for (const CheckResult& check : checks) {
       if (check.ok() || check.no_address) continue;
+      if (!local && ToleratedByQuorum(quorum, check)) continue;  // the CA's quorum would pass
       if (check.url.find("://" + domain + "/") == std::string::npos) continue;
       FindingCode code = CodeForFailure(check, local, diagnosis, domain);
       Severity severity = Severity::kError;
@@ -176,9 +192,10 @@ void AssessChecks(const Target& target, const std::vector<CheckResult>& checks, 
         severity = check.connect_failed ? Severity::kWarning : Severity::kError;
       }
       if (HasFinding(diagnosis, code, domain)) continue;
-      diagnosis.findings.push_back({code, severity, domain, check.url, Evidence(check),
-                                    "see the evidence; the CA will see the same from " + check.vantage, "",
-                                    false});
+      const std::string remedy = code == FindingCode::kPortBlockedUpstream
+                                     ? kUpstreamRemedy
+                                     : "see the evidence; the CA will see the same from " + check.vantage;
+      diagnosis.findings.push_back({code, severity, domain, check.url, Evidence(check), remedy, "", false});
     }
   }
 }

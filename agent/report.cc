@@ -10,6 +10,7 @@
 
 #include "agent/core/journal.h"
 #include "agent/verify/check_json.h"
+#include "agent/verify/ca_profile.h"
 #include "platform/process.h"
 
 namespace dcv {
@@ -124,6 +125,9 @@ nlohmann::json ReportToJson(const Report& report) {
   json["command"] = report.command;
   json["method"] = MethodName(report.target.method);
   json["ca"] = report.target.ca;
+  if (report.target.method != Method::kDns) {
+    json["ca_rules"] = CaRulesJson(CaProfileFor(report.target.ca), report.target.method == Method::kAcmeHttp);
+  }
   json["domains"] = report.target.domains;
   json["dry_run"] = report.dry_run;
   json["applied"] = report.applied;

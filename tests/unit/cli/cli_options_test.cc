@@ -78,5 +78,30 @@ TEST(CliOptionsTest, ContentIsRequiredExceptForCleanup) {
   EXPECT_TRUE(BuildTarget(o, false));
 }
 
+TEST(CliOptionsTest, LetsEncryptHasNoFileMethod) {
+  TargetOptions o = Valid();
+  o.ca = "letsencrypt";
+  Result<Target> target = BuildTarget(o, true);
+  ASSERT_FALSE(target);
+  EXPECT_NE(target.error().message.find("--method acme-http"), std::string::npos);
+  o.method = "acme-http";
+  EXPECT_TRUE(BuildTarget(o, true));
+}
+
+TEST(CliOptionsTest, AllowFromIsParsedAndDeduplicated) {
+  TargetOptions o = Valid();
+  o.allow_from = {"203.0.113.0/24", "2001:db8::/32", "203.0.113.0/24"};
+  o.temporary = true;
+  Result<Target> target = BuildTarget(o, true);
+  ASSERT_TRUE(target);
+  ASSERT_EQ(target->allow_from.size(), 2u);
+  EXPECT_EQ(target->allow_from[1].ToString(), "2001:db8::/32");
+  EXPECT_TRUE(target->temporary);
+  o.allow_from = {"203.0.113.7/24"};
+  target = BuildTarget(o, true);
+  ASSERT_FALSE(target);
+  EXPECT_EQ(target.error().message, "invalid --allow-from '203.0.113.7/24': host bits set; did you mean 203.0.113.0/24?");
+}
+
 }  // namespace
 }  // namespace dcv

@@ -143,5 +143,48 @@ TEST(PipelineTest, NoAddressInAFamilyIsNotAFailure) {
   EXPECT_TRUE(d.findings.empty());
 }
 
+TEST(PipelineTest, TheCaProfileChoosesSchemesAndRules) {
+  Target target = MakeTarget(Method::kFile);
+  target.ca = "digicert";
+  EXPECT_EQ(ValidationSpecs(target).size(), 8u);
+  EXPECT_TRUE(RulesFor(target).require_exact_200) << "DigiCert asks for a 200 response";
+  target.ca = "globalsign";
+  EXPECT_FALSE(RulesFor(target).require_exact_200);
+  target.ca = "letsencrypt";
+  target.method = Method::kAcmeHttp;
+  EXPECT_EQ(RulesFor(target).max_body_bytes, 128u);
+  EXPECT_FALSE(RulesFor(target).allow_303);
+}
+
+TEST(PipelineTest, QuorumToleratesOneFailingProbeOfFour) {
+  const std::vector<std::string> probes{"http://p1:8080", "http://p2:8080", "http://p3:8080", "http://p4:8080"};
+  Target target = MakeTarget(Method::kAcmeHttp, probes);
+  target.domains = {"example.com"};
+  const std::string url = "http://example.com/.well-known/acme-challenge/t.txt";
+  std::vector<CheckResult> checks;
+  for (const auto& probe : probes) {
+    for (const char* family : {"ipv4", "ipv6"}) checks.push_back(Check(url, family, 200, true, probe));
+  }
+  checks[0] = ConnectFailure(url, "ipv4", probes[0]);
+  Diagnosis one;
+  AssessChecks(target, checks, one);
+  EXPECT_TRUE(one.findings.empty()) << one.findings[0].evidence;
+  EXPECT_TRUE(IsReady(one));
+
+  checks[2] = ConnectFailure(url, "ipv4", probes[1]);
+  Diagnosis two;
+  AssessChecks(target, checks, two);
+  ASSERT_TRUE(Find(two, FindingCode::kPortBlockedUpstream));
+  EXPECT_NE(Find(two, FindingCode::kPortBlockedUpstream)->remedy.find("Security Groups"), std::string::npos);
+  EXPECT_FALSE(IsReady(two));
+
+  target.probes.resize(3);  // with fewer than four probes every one must pass
+  checks.resize(6);
+  checks[2] = Check(url, "ipv4", 200, true, probes[1]);
+  Diagnosis strict;
+  AssessChecks(target, checks, strict);
+  EXPECT_FALSE(IsReady(strict));
+}
+
 }  // namespace
 }  // namespace dcv
