@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "support/fake_process_runner.h"
+#include "support/plan_argvs.h"
 
 namespace dcv {
 namespace {
@@ -150,14 +151,7 @@ TEST_F(FirewalldRemediatorTest, BoundInterfaceZoneAndRichReject) {
             (Argv{"firewall-cmd", "--zone=public", "--add-service=http"}));
 }
 
-std::vector<Argv> Argvs(const Plan& plan, bool undo = false) {
-  std::vector<Argv> out;
-  for (const auto& step : plan.steps) {
-    const auto& run = std::get<RunCommand>(step.action);
-    out.push_back(undo ? run.undo->argv : run.argv);
-  }
-  return out;
-}
+std::vector<Argv> Argvs(const Plan& plan, bool undo = false) { return testing::RunArgvs(plan, undo); }
 
 TEST_F(FirewalldRemediatorTest, AllowFromAddsOneRichRulePerNetworkAndService) {
   Running("active_zones_none.txt", "public_default.txt");

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "support/fake_process_runner.h"
+#include "support/plan_argvs.h"
 
 namespace dcv {
 namespace {
@@ -168,14 +169,7 @@ Target AllowFrom(std::vector<std::string> networks, bool temporary) {
   return t;
 }
 
-std::vector<Argv> Argvs(const Plan& plan, bool undo = false) {
-  std::vector<Argv> out;
-  for (const auto& step : plan.steps) {
-    const auto& run = std::get<RunCommand>(step.action);
-    out.push_back(undo ? run.undo->argv : run.argv);
-  }
-  return out;
-}
+std::vector<Argv> Argvs(const Plan& plan, bool undo = false) { return testing::RunArgvs(plan, undo); }
 
 TEST_F(UfwRemediatorTest, AllowFromOpensEachNetworkBeforeTheRuleInTheWay) {
   Load("allow_default_deny_rules.txt");  // deny 80/tcp, reject 443, default allow
