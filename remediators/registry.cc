@@ -6,6 +6,7 @@
 #include "remediators/firewall/iptables/iptables_remediator.h"
 #include "remediators/firewall/nftables/nftables_remediator.h"
 #include "remediators/firewall/ufw/ufw_remediator.h"
+#include "remediators/webserver/apache/apache_remediator.h"
 #include "remediators/webserver/nginx/nginx_remediator.h"
 
 namespace dcv {
@@ -17,6 +18,7 @@ std::vector<std::unique_ptr<Remediator>> MakeRemediators() {
   list.push_back(std::make_unique<NftablesRemediator>());
   list.push_back(std::make_unique<IptablesRemediator>());
   list.push_back(std::make_unique<NginxRemediator>());
+  list.push_back(std::make_unique<ApacheRemediator>());
   return list;
 }
 

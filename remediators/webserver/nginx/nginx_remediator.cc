@@ -60,6 +60,13 @@ NginxRemediator::NginxRemediator(NginxOptions options) : options_(std::move(opti
 Result<bool> NginxRemediator::Detect(const Host& host) {
   std::optional<nginx::NginxInstance> master =
       nginx::FindMaster(options_.proc_root, options_.systemd_dir);
+  if (!master) {
+    // Installed but not running: only ours to diagnose when no other server holds the
+    // ports (an Apache host with the nginx package lying around is Apache's).
+    for (const Listener& l : host.listeners) {
+      if (l.port == 80 || l.port == 443) return false;
+    }
+  }
   instance_ = master ? *master : nginx::NginxInstance{};
   ProcessResult version = host.runner.Run({instance_.binary, "-V"});
   if (!master && !version.ok()) return false;  // neither running nor installed

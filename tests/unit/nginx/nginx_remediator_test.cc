@@ -118,6 +118,15 @@ TEST_F(NginxRemediatorTest, DetectFallsBackToVersionOutputAndReportsAbsence) {
   EXPECT_FALSE(*found);
 }
 
+TEST_F(NginxRemediatorTest, InstalledButStoppedNginxLeavesPortsHeldByAnotherServerAlone) {
+  Host apache_host{runner_, {}, {{"0.0.0.0", 80, false}}, "run-3"};  // apache2 holds :80
+  NginxRemediator r(NginxOptions{proc_.string(), "/nonexistent", {{}}});
+  Result<bool> found = r.Detect(apache_host);
+  ASSERT_TRUE(found);
+  EXPECT_FALSE(*found);
+  EXPECT_TRUE(runner_.calls.empty()) << "nothing was even asked of nginx";
+}
+
 TEST_F(NginxRemediatorTest, DiagnoseReportsRedirectAndDotfileDenyWithSources) {
   nginx::testing::CorpusCase c("22-shaarli-https-dotdeny");
   auto r = DetectCase(c);

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# apache_corpus_test.sh - issue 4 (Apache): `dcv-agent fix` against the REAL Apache of every
+# corpus case (tests/fixtures/apache/corpus), one after the other in one world.
+#
+#   per case: instantiate it under $E2E_DIR (placeholders filled as corpus/harness/instantiate.sh
+#   does), start `apache2 -d RUN -f RUN/httpd.conf` in the world, fetch the 4 CA URLs and the 3
+#   other URLs (/, /index.html, /some/app/path) over IPv4 and IPv6 from the outside namespace,
+#   run `dcv-agent fix` for example.test + www.example.test, fetch again: every CA URL whose
+#   port Apache listens on must answer 200 with the exact content, every other URL exactly as
+#   before (status and Location); `rollback --last` must restore the case's files byte for byte.
+#   Then stop that Apache (by its pid file) and go on. Prints the fix rate.
+#   nginx is installed on this machine too; its binary is hidden in the world's mount namespace.
+#
+# Needs root; fails (does not skip) without it. Env: DCV_AGENT, DCV_SOURCE_DIR, E2E_KEEP=1,
+# APACHE_CASES="01-debian-default ..." to run only some cases.
+set -uo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+e2e_require_root
+e2e_require_tools apache2 apache2ctl
+e2e_require_agent
+e2e_root_state_save
+e2e_install_traps
+
+CORPUS=$DCV_SOURCE_DIR/tests/fixtures/apache/corpus
+CASES=${APACHE_CASES:-$(cd "$CORPUS" && ls -d [0-9][0-9]-*)}
+CONTENT="corpus-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+TARGET=(--domain example.test --domain www.example.test --method file --token fileauth.txt --content "$CONTENT")
+ORIGINS="http://example.test https://example.test http://www.example.test https://www.example.test"
+
+# instantiate CASE RUN: copy and fill the placeholders (as corpus/harness/instantiate.sh)
+instantiate() {
+  local src=$CORPUS/$1 run=$2
+  mkdir -p "$run" && cp -a "$src"/. "$run"/ && mkdir -p "$run"/{www,logs,run,html}
+  find "$run" -type f ! -name SOURCE.md -print0 | xargs -0 sed -i \
+    -e "s#__SERVER_ROOT__#$run#g" -e "s#__ROOT__#$run/www#g" \
+    -e "s#__CERT__#$E2E_DIR/cert.pem#g" -e "s#__KEY__#$E2E_DIR/key.pem#g" \
+    -e "s#__UPSTREAM_PORT2__#18081#g" -e "s#__UPSTREAM_PORT__#18080#g"
+  grep -rhoE "(DocumentRoot|Alias)[[:space:]]+\"?$run/www[A-Za-z0-9_.-]*/[^\" ]*" "$run" 2>/dev/null |
+    sed -E 's#^[A-Za-z]+[[:space:]]+"?##' | sort -u | while read -r d; do
+      case "${d##*/}" in "") mkdir -p "$d" ;; *.*) mkdir -p "$(dirname "$d")" ;; *) mkdir -p "$d" ;; esac
+    done
+  find "$run/www"* -type d -exec sh -c 'printf "index of %s\n" "$1" > "$1/index.html"' _ {} \; 2>/dev/null
+  chmod -R a+rX "$run"
+}
+# matrix FILE: status and Location of every URL from outside (v4 and v6)
+matrix() {
+  local out=$1 o p fam
+  : >"$out"
+  for fam in 4 6; do for o in $ORIGINS; do
+    for p in /.well-known/pki-validation/fileauth.txt / /index.html /some/app/path; do
+      e2e_fetch "$o$p" "$fam"
+      printf '%s v%s %s %s\n' "$o$p" "$fam" "$E2E_CODE" "$E2E_LOCATION" >>"$out"
+    done
+  done; done
+}
+files_sum() { (cd "$1" && find . -path ./logs -prune -o -path ./run -prune -o -type f -print0 | LC_ALL=C sort -z | xargs -0r sha256sum); }
+
+e2e_step "bed: one world for all cases"
+e2e_up
+e2e_hosts_add example.test
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -keyout "$E2E_DIR/key.pem" \
+  -out "$E2E_DIR/cert.pem" -subj "/CN=example.test" \
+  -addext "subjectAltName=DNS:example.test,DNS:www.example.test" >/dev/null 2>&1 || e2e_die openssl
+chmod 644 "$E2E_DIR/key.pem" "$E2E_DIR/cert.pem"
+e2e_srv mount --bind /dev/null /usr/sbin/nginx || e2e_die "could not hide nginx in the world"
+printf '%s' "$CONTENT" >"$E2E_DIR/content"
+
+FIXED=0 TOTAL=0
+for case in $CASES; do
+  e2e_step "case $case"
+  TOTAL=$((TOTAL + 1))
+  RUN=$E2E_DIR/cases/$case
+  instantiate "$case" "$RUN"
+  files_sum "$RUN" >"$E2E_DIR/$case.files.start"
+  if ! e2e_srv apache2 -d "$RUN" -f "$RUN/httpd.conf" -k start 2>"$E2E_DIR/$case.start.err"; then
+    e2e_fail "$case: apache2 did not start: $(head -c 300 "$E2E_DIR/$case.start.err")"; continue
+  fi
+  sleep 0.5
+  matrix "$E2E_DIR/$case.before"
+  e2e_agent "$case-fix" fix "${TARGET[@]}"
+  ok=1
+  [ "$E2E_RC" = 0 ] || { ok=0; e2e_fail "$case: fix exit $E2E_RC"; e2e_show_output; }
+  sleep 1   # graceful reload
+  matrix "$E2E_DIR/$case.after"
+  while read -r url fam code loc; do
+    read -r _ _ bcode _ < <(grep -F "$url v${fam#v} " "$E2E_DIR/$case.before")
+    if [[ "$url" == *pki-validation* ]]; then
+      [ "$bcode" = 000 ] && continue   # nothing listens there (no mod_ssl): the CA falls back
+      e2e_fetch "$url" "${fam#v}"
+      e2e_body_matches "$E2E_DIR/fetch.body" "$E2E_DIR/content" && [ "$E2E_CODE" = 200 ] ||
+        { ok=0; e2e_fail "$case: $url $fam -> $E2E_CODE $E2E_LOCATION, not 200 + content"; }
+    fi
+  done <"$E2E_DIR/$case.after"
+  if ! diff <(grep -v pki-validation "$E2E_DIR/$case.before") <(grep -v pki-validation "$E2E_DIR/$case.after") >"$E2E_DIR/$case.diff"; then
+    ok=0; e2e_fail "$case: other URLs changed: $(head -c 400 "$E2E_DIR/$case.diff")"
+  fi
+  e2e_agent "$case-rollback" rollback --last
+  [ "$E2E_RC" = 0 ] || { ok=0; e2e_fail "$case: rollback exit $E2E_RC"; }
+  files_sum "$RUN" >"$E2E_DIR/$case.files.rolled"
+  cmp -s "$E2E_DIR/$case.files.start" "$E2E_DIR/$case.files.rolled" ||
+    { ok=0; e2e_fail "$case: files differ after rollback"; }
+  if [ $ok = 1 ]; then FIXED=$((FIXED + 1)); e2e_pass "$case: fixed, other URLs unchanged, rolled back"; fi
+  e2e_srv apache2 -d "$RUN" -f "$RUN/httpd.conf" -k stop 2>/dev/null || e2e_log "$case: apache2 -k stop failed"
+  for _ in $(seq 1 50); do e2e_srv test -e "$RUN/run/apache2.pid" || e2e_srv test -e "$RUN/logs/httpd.pid" || break; sleep 0.1; done
+  sleep 0.5
+done
+e2e_log "apache corpus on the real server: fixed $FIXED/$TOTAL cases"
+e2e_finish apache_corpus_test
