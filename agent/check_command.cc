@@ -20,8 +20,8 @@ int RunCheck(const TargetOptions& target_options, const OutputOptions& output) {
   SystemProcessRunner runner;
   Report report = NewReport("check", *target);
   Facts facts = GatherFacts(runner, report.run_id);
-  report.errors = facts.errors;
   report.diagnosis = Diagnose(*target, facts);
+  report.errors = facts.errors;  // after Diagnose, which adds what it could not find out
   report.checks = RunChecks(*target, *key);
   AssessChecks(*target, report.checks, report.diagnosis);
   report.ready = IsReady(report.diagnosis) && facts.errors.empty();

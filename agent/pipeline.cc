@@ -9,6 +9,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "agent/dns/dns_diagnosis.h"
 #include "agent/verify/ca_profile.h"
 #include "agent/verify/probe.h"
 #include "agent/verify/quorum.h"
@@ -114,12 +115,24 @@ Diagnosis Diagnose(const Target& target, Facts& facts) {
                                     "use --method dns for " + domain, "", false});
     }
   }
+  DiagnoseCaa(target, diagnosis);  // every method: CAA can forbid any issuance
+  if (target.method == Method::kDns) {
+    for (std::string& error : DiagnoseDns(target, diagnosis)) facts.errors.push_back(std::move(error));
+    return diagnosis;  // the web server and firewall play no part in DNS validation
+  }
   for (const auto& remediator : facts.active) remediator->Diagnose(target, facts.host, diagnosis);
   return diagnosis;
 }
 
 PlanOutcome MakeFixPlan(const Target& target, Facts& facts, const Diagnosis& diagnosis) {
   PlanOutcome outcome;
+  if (target.method == Method::kDns) {  // web servers and firewalls play no part; RFC 2136 is not automated yet
+    if (std::any_of(diagnosis.findings.begin(), diagnosis.findings.end(), [](const Finding& f) { return f.fixable; })) {
+      outcome.refusals.push_back("dns: publishing the TXT record is not automated yet; each finding's remedy has "
+                                 "the zone-file line and an nsupdate script");
+    }
+    return outcome;
+  }
   if (HasFinding(diagnosis, FindingCode::kWildcardNeedsDns, "")) {
     outcome.refusals.push_back("a wildcard name needs the dns method; nothing planned");
     return outcome;
@@ -134,6 +147,10 @@ PlanOutcome MakeFixPlan(const Target& target, Facts& facts, const Diagnosis& dia
 
 PlanOutcome MakeCleanupPlan(const Target& target, Facts& facts) {
   PlanOutcome outcome;
+  if (target.method == Method::kDns) {
+    outcome.refusals.push_back("dns: removing the TXT record is not automated yet; delete it at your DNS provider");
+    return outcome;
+  }
   for (const auto& remediator : facts.active) {
     if (Result<void> planned = remediator->PlanCleanup(target, facts.host, outcome.plan); !planned) {
       outcome.refusals.push_back(std::string(remediator->id()) + ": " + planned.error().message);
@@ -143,6 +160,7 @@ PlanOutcome MakeCleanupPlan(const Target& target, Facts& facts) {
 }
 
 std::vector<FetchSpec> ValidationSpecs(const Target& target) {
+  if (target.method == Method::kDns) return {};  // nothing to fetch: the CA looks up a TXT record
   std::vector<std::string> schemes = {"http"};
   if (target.method == Method::kFile && CaProfileFor(target.ca).file_over_https) schemes.push_back("https");
   std::vector<FetchSpec> specs;
