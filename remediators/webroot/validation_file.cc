@@ -5,6 +5,7 @@
 #include "remediators/webroot/validation_file.h"
 
 #include <algorithm>
+#include <filesystem>
 
 #include "platform/atomic_file.h"
 
@@ -71,6 +72,22 @@ bool ValidationFileMatches(const std::string& docroot, const Target& target) {
   Result<FileSnapshot> snap = ReadSnapshot(ValidationFilePath(docroot, target), kMaxContentBytes + 4096);
   return snap && snap->exists &&
          TrimTrailingWhitespace(snap->content) == TrimTrailingWhitespace(target.content);
+}
+
+Result<void> AppendValidationFileIfNeeded(const std::string& docroot, const Target& target, Plan& plan) {
+  if (ValidationFileMatches(docroot, target)) return {};
+  Result<Step> file = PlanValidationFile(docroot, target);
+  if (!file) return file.error();
+  plan.steps.push_back(std::move(*file));
+  return {};
+}
+
+void AppendValidationFileRemoval(const std::string& docroot, const Target& target,
+                                 const std::string& step_id, const std::string& remediator, Plan& plan) {
+  const std::string path = ValidationFilePath(docroot, target);
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return;
+  plan.steps.push_back(Step{step_id, remediator, "remove " + path, RemoveFile{path, FileContent(target)}});
 }
 
 }  // namespace dcv

@@ -34,4 +34,13 @@ Result<Step> PlanValidationFile(const std::string& docroot, const Target& target
 /// trailing whitespace (as the CA compares).
 bool ValidationFileMatches(const std::string& docroot, const Target& target);
 
+/// Appends PlanValidationFile's step unless the file under `docroot` already matches.
+Result<void> AppendValidationFileIfNeeded(const std::string& docroot, const Target& target, Plan& plan);
+
+/// Appends a guarded RemoveFile step (id `step_id`, for `remediator`) for the file under
+/// `docroot` when it exists: cleanup after issuance. The guard leaves a file that holds
+/// other content than the agent wrote.
+void AppendValidationFileRemoval(const std::string& docroot, const Target& target,
+                                 const std::string& step_id, const std::string& remediator, Plan& plan);
+
 }  // namespace dcv

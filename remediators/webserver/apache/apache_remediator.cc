@@ -191,10 +191,7 @@ Result<void> ApacheRemediator::PlanFix(const Target& target, const Host&, const 
   if (docroots.empty() && all_served) return {};  // nothing listens: NO_LISTENER
   if (!all_served) return PlanEdit(target, eval, plan);
   for (const std::string& root : docroots) {
-    if (ValidationFileMatches(root, target)) continue;
-    Result<Step> step = PlanValidationFile(root, target);
-    if (!step) return step.error();
-    plan.steps.push_back(std::move(*step));
+    if (auto file = AppendValidationFileIfNeeded(root, target, plan); !file) return file;
   }
   return {};
 }
@@ -263,11 +260,7 @@ Result<void> ApacheRemediator::AddEditSteps(const Target& target,
                                   " in the VirtualHosts of " + e.path,
                               EditFile{e.path, e.before, e.after, UnifiedDiff(e.path, e.before, e.after)}});
   }
-  if (!ValidationFileMatches(kAgentWebroot, target)) {
-    Result<Step> file = PlanValidationFile(kAgentWebroot, target);
-    if (!file) return file.error();
-    plan.steps.push_back(std::move(*file));
-  }
+  if (auto file = AppendValidationFileIfNeeded(kAgentWebroot, target, plan); !file) return file;
   if (!edits.empty()) plan.steps.push_back(ReloadStep());
   return {};
 }
@@ -285,14 +278,7 @@ Result<void> ApacheRemediator::PlanCleanup(const Target& target, const Host&, Pl
         EditFile{file.path, file.text, after, UnifiedDiff(file.path, file.text, after)}});
   }
   if (edited) plan.steps.push_back(ReloadStep());
-  std::string path = ValidationFilePath(kAgentWebroot, target);
-  std::error_code ec;
-  if (std::filesystem::exists(path, ec)) {
-    std::string content = target.content;
-    if (content.empty() || content.back() != '\n') content += '\n';
-    plan.steps.push_back(Step{"webserver.apache.remove-file", std::string(id()), "remove " + path,
-                              RemoveFile{path, content}});
-  }
+  AppendValidationFileRemoval(kAgentWebroot, target, "webserver.apache.remove-file", std::string(id()), plan);
   return {};
 }
 
