@@ -69,7 +69,11 @@ Result<Step> PlanValidationFile(const std::string& docroot, const Target& target
 }
 
 bool ValidationFileMatches(const std::string& docroot, const Target& target) {
-  Result<FileSnapshot> snap = ReadSnapshot(ValidationFilePath(docroot, target), kMaxContentBytes + 4096);
+  return FileHoldsContent(ValidationFilePath(docroot, target), target);
+}
+
+bool FileHoldsContent(const std::string& path, const Target& target) {
+  Result<FileSnapshot> snap = ReadSnapshot(path, kMaxContentBytes + 4096);
   return snap && snap->exists &&
          TrimTrailingWhitespace(snap->content) == TrimTrailingWhitespace(target.content);
 }

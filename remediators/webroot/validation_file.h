@@ -33,6 +33,8 @@ Result<Step> PlanValidationFile(const std::string& docroot, const Target& target
 /// True if the file under `docroot` exists and its content matches after trimming
 /// trailing whitespace (as the CA compares).
 bool ValidationFileMatches(const std::string& docroot, const Target& target);
+/// The same for the file at `path` (a file an alias or a regex location serves).
+bool FileHoldsContent(const std::string& path, const Target& target);
 
 /// Appends PlanValidationFile's step unless the file under `docroot` already matches.
 Result<void> AppendValidationFileIfNeeded(const std::string& docroot, const Target& target, Plan& plan);

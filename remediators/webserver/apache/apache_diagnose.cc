@@ -16,19 +16,6 @@
 namespace dcv {
 namespace {
 
-std::string Trimmed(std::string s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
-  return s;
-}
-
-bool FileMatches(const std::string& path, const Target& target) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream s;
-  s << in.rdbuf();
-  return Trimmed(s.str()) == Trimmed(target.content);
-}
-
 Prediction ToPrediction(const ApacheEvaluation& eval, const ApacheUrlCase& c) {
   Prediction p;
   p.url = c.url;
@@ -96,7 +83,7 @@ void UrlFindings(const ApacheEvaluation& eval, const Target& target, const Apach
   } else if (c.assumed.outcome == apache::Outcome::kFile && c.assumed.status == 200) {
     const std::string& file = c.assumed.file;
     bool exists = std::filesystem::exists(file);
-    bool matches = c.assumed.docroot.empty() ? FileMatches(file, target)
+    bool matches = c.assumed.docroot.empty() ? FileHoldsContent(file, target)
                                              : ValidationFileMatches(c.assumed.docroot, target);
     if (!exists || !matches) {
       out.push_back(Make(exists ? FindingCode::kFileContentMismatch : FindingCode::kFileMissing,

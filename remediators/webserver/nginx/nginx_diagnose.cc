@@ -20,15 +20,6 @@ std::string Trimmed(std::string s) {
   return s;
 }
 
-/// True if the file at `path` holds the target's content (as the CA compares).
-bool FileMatches(const std::string& path, const Target& target) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream s;
-  s << in.rdbuf();
-  return Trimmed(s.str()) == Trimmed(target.content);
-}
-
 Prediction ToPrediction(const nginx::Config& config, const NginxUrlCase& c) {
   Prediction p;
   p.url = c.url;
@@ -96,7 +87,7 @@ void UrlFindings(const nginx::Config& config, const Target& target, const NginxU
   } else if (c.assumed.outcome == nginx::Outcome::kFile) {
     const std::string& file = c.assumed.file;
     bool exists = std::filesystem::exists(file);
-    bool matches = c.assumed.docroot.empty() ? FileMatches(file, target)
+    bool matches = c.assumed.docroot.empty() ? FileHoldsContent(file, target)
                                              : ValidationFileMatches(c.assumed.docroot, target);
     if (!exists || !matches) {
       out.push_back(Make(exists ? FindingCode::kFileContentMismatch : FindingCode::kFileMissing,
