@@ -10,6 +10,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "agent/name_checks.h"
 #include "agent/verify/ca_profile.h"
 #include "platform/atomic_file.h"
 #include "remediators/webroot/validation_file.h"
@@ -133,7 +134,10 @@ void AddStateDirOption(CLI::App& command, std::string& state_dir) {
 }
 
 Result<std::string> NormalizeDomain(const std::string& domain) {
-  std::string name = domain;
+  Result<std::string> ascii = ToAsciiName(domain);
+  if (!ascii) return MakeError("invalid --domain '" + Printable(domain) + "': " + ascii.error().message);
+  if (*ascii != domain) spdlog::info("--domain {} is {} in the form the CA validates", domain, *ascii);
+  std::string name = *ascii;
   std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
   if (!name.empty() && name.back() == '.') name.pop_back();
   std::string rest = name.rfind("*.", 0) == 0 ? name.substr(2) : name;

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "agent/dns/dns_diagnosis.h"
+#include "agent/name_checks.h"
 #include "agent/verify/ca_profile.h"
 #include "agent/verify/probe.h"
 #include "agent/verify/quorum.h"
@@ -114,6 +115,9 @@ Diagnosis Diagnose(const Target& target, Facts& facts) {
                                     "a wildcard name cannot be validated by fetching a file",
                                     "use --method dns for " + domain, "", false});
     }
+  }
+  for (const std::string& domain : target.domains) {
+    if (auto sensitive = SensitiveNameFinding(domain)) diagnosis.findings.push_back(std::move(*sensitive));
   }
   DiagnoseCaa(target, diagnosis);  // every method: CAA can forbid any issuance
   if (target.method == Method::kDns) {
