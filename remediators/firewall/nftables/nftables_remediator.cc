@@ -222,7 +222,8 @@ Result<void> NftablesRemediator::PlanFix(const Target& target, const Host& host,
 
 Result<void> NftablesRemediator::PlanCleanup(const Target& /*target*/, const Host& host,
                                              Plan& plan) {
-  for (const NftChain& chain : ruleset_.chains) {
+  // Native chains only: a marked rule in an iptables-nft chain is the iptables remediator's.
+  for (const NftChain& chain : native_ruleset_.chains) {
     std::vector<size_t> ours;  // temporary openings of any run, in chain order
     for (size_t i = 0; i < chain.rules.size(); ++i) {
       if (chain.rules[i].comment.starts_with(kTemporaryCommentPrefix)) ours.push_back(i);

@@ -155,5 +155,32 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, NftNetnsTest,
                                            "named_set_saddr", "prerouting_vmap",
                                            "iptables_nft_style", "two_tables_drop"));
 
+// iptables-nft keeps `-m comment` as an xt match, not as the nft rule comment; whichever way a
+// future iptables-nft stores it, cleanup must plan only the native rule.
+TEST(NftOwnershipNetnsTest, CleanupLeavesMarkedIptablesNftRulesToTheirOwner) {
+  ASSERT_TRUE(geteuid() == 0 && std::filesystem::exists("/usr/sbin/iptables-nft"))
+      << "needs root, iptables-nft and network namespaces";
+  testing::ScopedNetns netns("dcvown");
+  ASSERT_TRUE(netns.created());
+  NetnsRunner runner(netns.name());
+  const std::string mark = "dcv-agent temporary R9";
+  MustRun(runner, {"iptables-nft", "-A", "INPUT", "-p", "tcp", "--dport", "80", "-m", "comment",
+                   "--comment", mark, "-j", "ACCEPT"});
+  MustRun(runner, {"nft", "add table inet native; add chain inet native input { type filter hook input "
+                          "priority 0; policy accept; }; add rule inet native input tcp dport 80 accept "
+                          "comment \"" + mark + "\""});
+  NftablesRemediator::Options options;
+  options.read_file = [](const std::string&) { return std::nullopt; };
+  options.list_interfaces = [] { return std::vector<std::string>{"lo", "eth0"}; };
+  NftablesRemediator nft(options);
+  Host host{runner, {}, {}, "netns-own"};
+  ASSERT_TRUE(nft.Detect(host).value());
+  Plan cleanup;
+  ASSERT_TRUE(nft.PlanCleanup({}, host, cleanup).has_value());
+  ASSERT_EQ(cleanup.steps.size(), 1u) << "the iptables-nft rule is the iptables remediator's";
+  const Argv& argv = std::get<RunCommand>(cleanup.steps[0].action).argv;
+  EXPECT_EQ(Argv(argv.begin(), argv.begin() + 6), (Argv{"nft", "delete", "rule", "inet", "native", "input"}));
+}
+
 }  // namespace
 }  // namespace dcv
