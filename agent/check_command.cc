@@ -8,6 +8,7 @@
 #include "agent/pipeline.h"
 #include "agent/report.h"
 #include "agent/target_input.h"
+#include "agent/settings.h"
 
 namespace dcv {
 namespace {
@@ -22,7 +23,7 @@ int RunCheck(const TargetOptions& target_options, const OutputOptions& output) {
   Facts facts = GatherFacts(runner, report.run_id);
   report.diagnosis = Diagnose(*target, facts);
   report.errors = facts.errors;  // after Diagnose, which adds what it could not find out
-  report.checks = RunChecks(*target, *key);
+  report.checks = RunChecksWithProgress(*target, *key, output.progress, output.language);
   AssessChecks(*target, report.checks, report.diagnosis);
   report.ready = IsReady(report.diagnosis) && facts.errors.empty();
   PrintReport(report, output.json, output.quiet);

@@ -5,12 +5,15 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <fstream>
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "agent/dns/tsig_key.h"
 #include "agent/name_checks.h"
+#include "agent/report.h"
 #include "agent/verify/ca_profile.h"
 #include "platform/atomic_file.h"
 #include "remediators/webroot/validation_file.h"
@@ -48,7 +51,10 @@ void AddDnsOptions(CLI::App& command, TargetOptions& o) {
   command.add_option("--root-hints", o.root_hints, "Root hints file (private DNS roots)")->group("DNS");
   command.add_option("--trust-anchor", o.trust_anchor, "Root DS records (dnssec-dsfromkey format)")->group("DNS");
   command.add_option("--dns-server", o.dns_server, "Server for RFC 2136 updates (host name or address)")->group("DNS");
-  command.add_option("--tsig-key", o.tsig_key, "TSIG key file: hmac-sha256:NAME:BASE64")->group("DNS");
+  command.add_option("--tsig-key", o.tsig_key, "TSIG key file: hmac-sha256:NAME:BASE64 or a BIND key clause")
+      ->group("DNS");
+  command.add_option("--dns-wait", o.dns_wait, "Seconds fix waits for every server to answer the record")
+      ->check(CLI::Range(0, 3600))->capture_default_str()->group("DNS");
 }
 
 // A DNS owner name as --txt-name takes it: labels of letters, digits, '-' and '_'.
@@ -87,11 +93,15 @@ Result<void> CheckDnsOptions(const TargetOptions& o, Target& target) {
   if (o.dns_server.empty() != o.tsig_key.empty()) {
     return MakeError(std::string(o.dns_server.empty() ? "--tsig-key needs --dns-server" : "--dns-server needs --tsig-key"));
   }
+  if (!o.tsig_key.empty()) {
+    if (Result<TsigKey> key = ReadTsigKey(o.tsig_key); !key) return MakeError("invalid --tsig-key: " + key.error().message);
+  }
   target.txt_name = o.txt_name;
   target.root_hints = o.root_hints;
   target.trust_anchor = o.trust_anchor;
   target.dns_server = o.dns_server;
   target.tsig_key = o.tsig_key;
+  target.dns_wait_seconds = o.dns_wait;
   return {};
 }
 
@@ -101,6 +111,17 @@ void AddOutputOptions(CLI::App& command, OutputOptions& options) {
   command.add_flag("--json", options.json, "Write one JSON document to stdout");
   command.add_flag("-v,--verbose", options.verbose, "More log output on stderr (repeatable)");
   command.add_flag("-q,--quiet", options.quiet, "Print only the verdict");
+}
+
+void AddDisplayOptions(CLI::App& command, OutputOptions& options) {
+  command.add_option("--lang", options.lang, "Language of the text report: en, zh-CN or zh-TW (default: locale, en)")
+      ->check([](const std::string& value) {
+        return ParseLang(value) ? std::string() : "'" + value + "' is not a language: use en, zh-CN or zh-TW";
+      });
+  command.add_option("--color", options.color, "Colour the text report: auto, always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
+  command.add_option("--config", options.config, "Configuration file (default: /etc/dcv-agent/config.toml)");
 }
 
 void AddTargetOptions(CLI::App& command, TargetOptions& o) {
@@ -181,6 +202,7 @@ Result<Target> BuildTarget(const TargetOptions& o, bool need_content) {
     if (!file->exists) return MakeError("cannot read --content-file " + o.content_file + ": no such file");
     target.content = file->content;
   }
+  need_content = need_content || (target.method == Method::kDns && !target.dns_server.empty());  // cleanup deletes that value
   if (need_content || !target.content.empty()) {
     if (need_content && target.content.empty() && o.content_file.empty()) {
       return MakeError("--content or --content-file is required");
@@ -207,13 +229,19 @@ Result<Target> BuildTarget(const TargetOptions& o, bool need_content) {
 }
 
 void ConfigureLogging(const OutputOptions& options) {
-  auto logger = spdlog::stderr_color_mt("dcv-agent");
+  const char* no_color = std::getenv("NO_COLOR");  // no-color.org, for the log lines too
+  const spdlog::color_mode colors = options.color == "always" ? spdlog::color_mode::always
+                                    : options.color == "never" || (no_color != nullptr && *no_color != '\0')
+                                        ? spdlog::color_mode::never
+                                        : spdlog::color_mode::automatic;
+  auto logger = spdlog::stderr_color_mt("dcv-agent", colors);
   logger->set_pattern("%^%l%$: %v");
   spdlog::set_default_logger(logger);
   if (options.quiet) spdlog::set_level(spdlog::level::err);
   else if (options.verbose >= 2) spdlog::set_level(spdlog::level::trace);
   else if (options.verbose == 1) spdlog::set_level(spdlog::level::debug);
   else spdlog::set_level(spdlog::level::info);
+  SetTextStyle({options.language, options.color_enabled});
 }
 
 }  // namespace dcv

@@ -17,5 +17,6 @@ void SetupVerifyCommand(CLI::App& app, CommandFn& run);
 void SetupRollbackCommand(CLI::App& app, CommandFn& run);
 void SetupCleanupCommand(CLI::App& app, CommandFn& run);
 void SetupProbeCommand(CLI::App& app, CommandFn& run);
+void SetupDnsUpdateCommand(CLI::App& app, CommandFn& run);
 
 }  // namespace dcv

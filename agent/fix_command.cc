@@ -1,7 +1,9 @@
 // `dcv-agent fix [--dry-run]`: the whole pipeline. After Apply it gathers the facts again
 // and verifies, so the verdict speaks of the machine as it now is; findings diagnosed
 // before the fix that are gone after it are reported as fixed. --dry-run only swaps the
-// executor (and opens no journal, so it writes nothing at all).
+// executor (and opens no journal, so it writes nothing at all). For the dns method, the
+// Verify phase first waits (bounded by --dns-wait) until every authoritative server
+// answers the published record.
 #include <chrono>
 #include <thread>
 
@@ -10,10 +12,12 @@
 #include "agent/cli_options.h"
 #include "agent/commands.h"
 #include "agent/core/journal.h"
+#include "agent/dns/txt_publish.h"
 #include "agent/pipeline.h"
 #include "agent/recovery.h"
 #include "agent/report.h"
 #include "agent/target_input.h"
+#include "agent/settings.h"
 
 namespace dcv {
 namespace {
@@ -39,6 +43,14 @@ std::vector<Finding> MergeFindings(std::vector<Finding> before, const std::vecto
 bool HasReload(const Plan& plan) {
   return std::any_of(plan.steps.begin(), plan.steps.end(),
                      [](const Step& s) { return std::holds_alternative<Reload>(s.action); });
+}
+
+// The dns method with an update server: the record was just published, or the primary
+// has it and secondaries lag. Either way every server is polled until it answers.
+bool AwaitsPropagation(const Target& target, const Diagnosis& before, bool applied) {
+  if (target.method != Method::kDns || target.dns_server.empty()) return false;
+  return applied || std::any_of(before.findings.begin(), before.findings.end(),
+                                [](const Finding& f) { return f.code == FindingCode::kTxtNotOnAllNs; });
 }
 
 int RunFix(const TargetOptions& target_options, const OutputOptions& output, bool dry_run) {
@@ -74,10 +86,13 @@ int RunFix(const TargetOptions& target_options, const OutputOptions& output, boo
   }
   report.applied = !report.plan.empty();
   if (HasReload(report.plan)) std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  if (AwaitsPropagation(*target, before, report.applied)) {
+    WaitForTxtEverywhere(*target, std::chrono::seconds(target->dns_wait_seconds));
+  }
 
   Facts after_facts = GatherFacts(runner, report.run_id);
   Diagnosis observed = Diagnose(*target, after_facts);
-  report.checks = RunChecks(*target, *key);
+  report.checks = RunChecksWithProgress(*target, *key, output.progress, output.language);
   AssessChecks(*target, report.checks, observed);
   report.diagnosis.findings = MergeFindings(before.findings, observed.findings);
   report.diagnosis.predictions = observed.predictions;

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   dcv::SetupRollbackCommand(app, run);
   dcv::SetupCleanupCommand(app, run);
   dcv::SetupProbeCommand(app, run);
+  dcv::SetupDnsUpdateCommand(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForVersion&) {

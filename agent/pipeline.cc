@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "agent/dns/dns_diagnosis.h"
+#include "agent/dns/txt_publish.h"
 #include "agent/name_checks.h"
 #include "agent/verify/ca_profile.h"
 #include "agent/verify/probe.h"
@@ -107,6 +108,34 @@ Facts GatherFacts(ProcessRunner& runner, const std::string& run_id) {
   return facts;
 }
 
+static std::string SelfPath() {
+  Result<std::string> self = SelfExecutable();
+  return self ? *self : "dcv-agent";
+}
+
+static void AppendDnsSteps(Result<std::vector<Step>> steps, PlanOutcome& outcome) {
+  if (!steps) {
+    outcome.refusals.push_back(steps.error().message);
+    return;
+  }
+  for (Step& step : *steps) outcome.plan.steps.push_back(std::move(step));
+}
+
+// RFC 2136 when the CLI has the update server and key; otherwise the findings' remedies
+// (a zone-file line and an nsupdate script) are the plan.
+static void PlanDnsFix(const Target& target, const Diagnosis& diagnosis, PlanOutcome& outcome) {
+  const bool publishable = std::any_of(diagnosis.findings.begin(), diagnosis.findings.end(), [](const Finding& f) {
+    return f.code == FindingCode::kTxtMissing || f.code == FindingCode::kTxtMismatch;
+  });
+  if (!publishable) return;
+  if (target.dns_server.empty()) {
+    outcome.refusals.push_back("dns: pass --dns-server and --tsig-key to publish the record by RFC 2136; "
+                               "otherwise each finding's remedy has the zone-file line and an nsupdate script");
+    return;
+  }
+  AppendDnsSteps(PlanTxtPublish(target, SelfPath()), outcome);
+}
+
 Diagnosis Diagnose(const Target& target, Facts& facts) {
   Diagnosis diagnosis;
   for (const std::string& domain : target.domains) {
@@ -130,11 +159,8 @@ Diagnosis Diagnose(const Target& target, Facts& facts) {
 
 PlanOutcome MakeFixPlan(const Target& target, Facts& facts, const Diagnosis& diagnosis) {
   PlanOutcome outcome;
-  if (target.method == Method::kDns) {  // web servers and firewalls play no part; RFC 2136 is not automated yet
-    if (std::any_of(diagnosis.findings.begin(), diagnosis.findings.end(), [](const Finding& f) { return f.fixable; })) {
-      outcome.refusals.push_back("dns: publishing the TXT record is not automated yet; each finding's remedy has "
-                                 "the zone-file line and an nsupdate script");
-    }
+  if (target.method == Method::kDns) {  // web servers and firewalls play no part
+    PlanDnsFix(target, diagnosis, outcome);
     return outcome;
   }
   if (HasFinding(diagnosis, FindingCode::kWildcardNeedsDns, "")) {
@@ -152,7 +178,12 @@ PlanOutcome MakeFixPlan(const Target& target, Facts& facts, const Diagnosis& dia
 PlanOutcome MakeCleanupPlan(const Target& target, Facts& facts) {
   PlanOutcome outcome;
   if (target.method == Method::kDns) {
-    outcome.refusals.push_back("dns: removing the TXT record is not automated yet; delete it at your DNS provider");
+    if (target.dns_server.empty()) {
+      outcome.refusals.push_back("dns: without --dns-server and --tsig-key the record cannot be removed from here; "
+                                 "delete it at your DNS provider");
+      return outcome;
+    }
+    AppendDnsSteps(PlanTxtRemoval(target, SelfPath()), outcome);
     return outcome;
   }
   for (const auto& remediator : facts.active) {
@@ -189,6 +220,44 @@ std::vector<CheckResult> RunChecks(const Target& target, const std::string& prob
   return QueryProbes(target.probes, probe_key, specs, RulesFor(target));
 }
 
+// Boulder (ACME http-01) dials the first AAAA address and falls back to the first A only
+// when that connection fails. A firewall that closes a port in one family only therefore
+// does not stop validation when every domain has an address in the other, open family:
+// closed IPv6 costs a failed dial, closed IPv4 is never tried while AAAA records exist.
+// Such a finding stays (fix still opens the port) but as a warning.
+static void WeighOneFamilyBlocks(const Target& target, const std::vector<CheckResult>& checks,
+                                 Diagnosis& diagnosis) {
+  if (target.method != Method::kAcmeHttp || checks.empty()) return;
+  auto every_domain_has = [&](const char* family) {
+    return std::all_of(target.domains.begin(), target.domains.end(), [&](const std::string& domain) {
+      return std::any_of(checks.begin(), checks.end(), [&](const CheckResult& c) {
+        return c.family == family && !c.no_address && c.url.find("://" + domain + "/") != std::string::npos;
+      });
+    });
+  };
+  auto closed = [&](int ip_version, int port) {
+    return std::any_of(diagnosis.findings.begin(), diagnosis.findings.end(), [&](const Finding& f) {
+      return f.code == FindingCode::kPortClosedFirewall && f.severity == Severity::kError &&
+             f.ip_version == ip_version && f.port == port;
+    });
+  };
+  std::vector<Finding*> tolerated;
+  for (Finding& f : diagnosis.findings) {
+    if (f.code != FindingCode::kPortClosedFirewall || f.severity != Severity::kError || f.ip_version == 0) continue;
+    const int other = f.ip_version == 4 ? 6 : 4;
+    if (closed(other, f.port) || !every_domain_has(other == 6 ? "ipv6" : "ipv4")) continue;
+    tolerated.push_back(&f);
+  }
+  for (Finding* f : tolerated) {
+    f->severity = Severity::kWarning;
+    f->evidence += f->ip_version == 4
+                       ? "; ACME http-01 validation connects over IPv6 first and every domain has an AAAA record, "
+                         "so the CA does not need IPv4 while IPv6 stays open"
+                       : "; ACME http-01 validation falls back to IPv4 after the IPv6 connection fails, so the CA "
+                         "still reaches this host over IPv4 (after a failed dial)";
+  }
+}
+
 void AssessChecks(const Target& target, const std::vector<CheckResult>& checks, Diagnosis& diagnosis) {
   const bool local = target.probes.empty();
   if (local && !checks.empty()) {
@@ -220,6 +289,7 @@ void AssessChecks(const Target& target, const std::vector<CheckResult>& checks, 
       diagnosis.findings.push_back({code, severity, domain, check.url, Evidence(check), remedy, "", false});
     }
   }
+  WeighOneFamilyBlocks(target, checks, diagnosis);
 }
 
 bool IsReady(const Diagnosis& diagnosis) {

@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "agent/settings.h"
 #include "agent/verify/probe.h"
 
 namespace dcv {
@@ -28,9 +29,12 @@ void SetupTargetCommand(CLI::App& app, CommandFn& run, const std::string& name,
   auto dry_run = std::make_shared<bool>(false);
   AddTargetOptions(*command, *target);
   AddOutputOptions(*command, *output);
+  AddDisplayOptions(*command, *output);
   if (with_dry_run) command->add_flag("--dry-run", *dry_run, "Print the plan (commands and diffs); change nothing");
-  command->callback([&run, target, output, dry_run, fn] {
-    run = [target, output, dry_run, fn] {
+  command->callback([&run, command, target, output, dry_run, fn] {
+    run = [command, target, output, dry_run, fn] {
+      Result<void> settings = ApplySettings(*command, *target, *output, SettingsEnvironment::FromProcess());
+      if (!settings) return ReportUsageError(settings.error());
       ConfigureLogging(*output);
       return fn(*target, *output, *dry_run);
     };

@@ -7,6 +7,7 @@
 #include "agent/pipeline.h"
 #include "agent/report.h"
 #include "agent/target_input.h"
+#include "agent/settings.h"
 
 namespace dcv {
 namespace {
@@ -17,7 +18,7 @@ int RunVerify(const TargetOptions& target_options, const OutputOptions& output) 
   Result<std::string> key = ReadKeyIfAny(target_options);
   if (!key) return ReportUsageError(key.error());
   Report report = NewReport("verify", *target);
-  report.checks = RunChecks(*target, *key);
+  report.checks = RunChecksWithProgress(*target, *key, output.progress, output.language);
   AssessChecks(*target, report.checks, report.diagnosis);
   report.ready = IsReady(report.diagnosis);
   PrintReport(report, output.json, output.quiet);

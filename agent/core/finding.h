@@ -57,6 +57,8 @@ struct Finding {
   std::string source;    // "file:line" or "nft inet filter input handle 4"
   bool fixable = true;   // a remediator will plan a fix for it
   bool fixed = false;    // set by `fix`: diagnosed before the fix, gone after it
+  int ip_version = 0;    // 4 or 6 when the finding concerns one address family (firewall paths)
+  int port = 0;          // the TCP port it concerns, when it concerns one
 };
 
 }  // namespace dcv

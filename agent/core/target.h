@@ -24,7 +24,8 @@ struct Target {
   std::string root_hints;    // --root-hints FILE: private root servers (zone-file syntax)
   std::string trust_anchor;  // --trust-anchor FILE: DS records of the root (dnssec-dsfromkey)
   std::string dns_server;    // --dns-server HOST: RFC 2136 update target
-  std::string tsig_key;      // --tsig-key FILE: "hmac-sha256:name:base64secret"
+  std::string tsig_key;      // --tsig-key FILE: "hmac-sha256:name:base64secret" or a BIND key clause
+  int dns_wait_seconds = 120;  // --dns-wait: how long fix polls the servers after publishing
   /// Firewall openings: only from these sources (`--allow-from`); empty means any source.
   std::vector<Cidr> allow_from;
   /// Firewall openings are marked temporary and kept out of persistence (`--temporary`);

@@ -32,6 +32,7 @@ DnsRecord ConvertRecord(const ldns_rr* rr) {
   DnsRecord record;
   record.owner = Lower(RdfText(ldns_rr_owner(rr)));
   record.type = static_cast<std::uint16_t>(ldns_rr_get_type(rr));
+  record.rr_class = static_cast<std::uint16_t>(ldns_rr_get_class(rr));
   record.ttl = ldns_rr_ttl(rr);
   std::unique_ptr<ldns_buffer, BufferFree> buffer(ldns_buffer_new(512));
   if (ldns_rr_rdata2buffer_wire(buffer.get(), rr) == LDNS_STATUS_OK) {

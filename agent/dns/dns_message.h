@@ -28,6 +28,7 @@ struct DnsRecord {
   std::string target;               // NS/CNAME: the name it points to; SOA: MNAME
   std::string address;              // A/AAAA: the address in text form
   std::string text;                 // the rdata in presentation format
+  std::uint16_t rr_class = 1;       // IN; NONE (254) and ANY (255) in RFC 2136 updates
 
   bool Is(RrType t) const { return type == static_cast<std::uint16_t>(t); }
 };

@@ -4,15 +4,16 @@
 
 _dcv_agent_options() {
   local target="--domain --method --token --content --content-file --ca --probe --key-file
-    --txt-name --root-hints --trust-anchor --dns-server --tsig-key --allow-from --temporary
-    --state-dir --json -v --verbose -q --quiet -h --help"
+    --txt-name --root-hints --trust-anchor --dns-server --tsig-key --dns-wait --allow-from --temporary
+    --state-dir --json -v --verbose -q --quiet -h --help --lang --color --config"
   case $1 in
     check | verify) echo "$target" ;;
     fix | cleanup) echo "$target --dry-run" ;;
     rollback) echo "--run --last --recover --state-dir --json -v --verbose -q --quiet -h --help" ;;
     serve) echo "--listen --key-file --max-concurrent -v --verbose -h --help" ;;
     probe) echo "serve -h --help" ;;
-    *) echo "check fix verify rollback cleanup probe --version -h --help" ;;
+    dns-update) echo "--dns-server --tsig-key --zone --ttl -v --verbose -h --help" ;;
+    *) echo "check fix verify rollback cleanup probe dns-update --version -h --help" ;;
   esac
 }
 
@@ -21,7 +22,7 @@ _dcv_agent() {
   local command="" i
   for ((i = 1; i < COMP_CWORD; i++)); do
     case ${COMP_WORDS[i]} in
-      check | fix | verify | rollback | cleanup | probe) command=${COMP_WORDS[i]} ;;
+      check | fix | verify | rollback | cleanup | probe | dns-update) command=${COMP_WORDS[i]} ;;
       serve) [ "$command" = probe ] && command=serve ;;
     esac
   done
@@ -29,11 +30,14 @@ _dcv_agent() {
   case $prev in
     --method) mapfile -t COMPREPLY < <(compgen -W "file acme-http dns" -- "$cur"); return ;;
     --ca) mapfile -t COMPREPLY < <(compgen -W "generic letsencrypt digicert globalsign sectigo" -- "$cur"); return ;;
+    --lang) mapfile -t COMPREPLY < <(compgen -W "en zh-CN zh-TW" -- "$cur"); return ;;
+    --color) mapfile -t COMPREPLY < <(compgen -W "auto always never" -- "$cur"); return ;;
+    --config) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
     --content-file | --key-file | --root-hints | --trust-anchor | --tsig-key)
       mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
     --state-dir) mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return ;;
     --domain | --token | --content | --probe | --txt-name | --dns-server | --allow-from | --run | \
-      --listen | --max-concurrent)
+      --listen | --max-concurrent | --dns-wait | --zone | --ttl)
       return ;;
   esac
   mapfile -t COMPREPLY < <(compgen -W "$(_dcv_agent_options "$command")" -- "$cur")

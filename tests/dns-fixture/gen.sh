@@ -70,6 +70,20 @@ _dnsauth TXT  "bench-token-$i"
 Z
 done
 
+# dyn.test: the RFC 2136 scenario. knot ns1 is the primary (updates with the TSIG key,
+# NOTIFY to ns2); BIND ns2 is a real secondary (zone transfer), so "published" must mean
+# "transferred to every server".
+cat > zones/dyn.test.zone <<'Z'
+$ORIGIN dyn.test.
+$TTL 60
+@        SOA  ns1.example.test. hostmaster.example.test. 1 3600 600 86400 60
+@        NS   ns1.example.test.
+@        NS   ns2.example.test.
+@        A    10.98.1.50
+www      A    10.98.1.50
+_dnsauth.www CNAME _dnsauth.dyn.test.
+Z
+
 for z in secure bogus; do
 cat > zones/$z.test.zone <<Z
 \$ORIGIN $z.test.
@@ -112,6 +126,8 @@ broken      NS   ns2.example
 broken      NS   ns.dead
 bench1      NS   ns1.example
 bench1      NS   ns2.example
+dyn         NS   ns1.example
+dyn         NS   ns2.example
 bench2      NS   ns1.example
 bench2      NS   ns2.example
 bench3      NS   ns1.example
@@ -188,7 +204,13 @@ key:
   - id: acme-update.
     algorithm: hmac-sha256
     secret: $SECRET
+remote:
+  - id: ns2
+    address: [ 10.98.0.12@53 ]
 acl:
+  - id: ns2_transfer
+    address: [ 10.98.0.12, fd98::12 ]
+    action: transfer
   - id: acme_update
     key: acme-update.
     action: update
@@ -207,6 +229,10 @@ zone:
     acl: acme_update
   - domain: partial.test
     file: partial.test.zone
+  - domain: dyn.test
+    file: dyn.test.zone
+    acl: [ acme_update, ns2_transfer ]
+    notify: ns2
   - domain: secure.test
     file: secure.test.signed
     journal-content: none
@@ -239,6 +265,7 @@ options {
 };
 controls { };
 zone "example.test" { type primary; file "$R/zones/example.test.stale.zone"; };
+zone "dyn.test" { type secondary; primaries { 10.98.0.11; }; file "$R/named-ns2/dyn.test.db"; };
 zone "bench1.test" { type primary; file "$R/zones/bench1.test.zone"; };
 zone "bench2.test" { type primary; file "$R/zones/bench2.test.zone"; };
 zone "bench3.test" { type primary; file "$R/zones/bench3.test.zone"; };

@@ -58,4 +58,5 @@ wait_dns 10.98.0.1  test. SOA
 wait_dns 10.98.0.11 example.test. SOA
 wait_dns 10.98.0.12 example.test. SOA
 wait_dns 10.98.0.12 bench5.test. SOA
+wait_dns 10.98.0.12 dyn.test. SOA       # the secondary has transferred the zone
 echo "dns fixture $P up"

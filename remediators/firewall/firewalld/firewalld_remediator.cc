@@ -133,6 +133,8 @@ Finding FirewalldRemediator::MakeFinding(const AppliedZone& z, int version, int 
                                          const Cidr& source, const FirewalldVerdict& v) const {
   Finding f;
   f.code = FindingCode::kPortClosedFirewall;
+  f.ip_version = version;
+  f.port = port;
   f.evidence = "firewalld: a new IPv" + std::to_string(version) + " connection to tcp/" +
                std::to_string(port) + " from " + (source.IsAny() ? "outside" : source.ToString()) +
                " is stopped by the " + v.by + " of zone " + z.zone.name + " (" + z.why + ")";

@@ -126,6 +126,8 @@ Finding IptablesRemediator::MakeFinding(const View& view, const IptPathVerdict& 
   Finding f;
   f.code = FindingCode::kPortClosedFirewall;
   f.severity = stop.certain ? Severity::kError : Severity::kWarning;
+  f.ip_version = path.ip_version;
+  f.port = path.port;
   f.evidence = evidence;
   f.remedy = "insert an ACCEPT for tcp/" + std::to_string(path.port) + " into chain " + stop.chain +
              " with " + IptCommand(view.stack, view.ip_version) +

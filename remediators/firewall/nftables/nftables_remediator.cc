@@ -140,6 +140,8 @@ Finding NftablesRemediator::MakeFinding(const Host& host, int ip_version, int po
   Finding f;
   f.code = FindingCode::kPortClosedFirewall;
   f.severity = stop.certain ? Severity::kError : Severity::kWarning;
+  f.ip_version = ip_version;
+  f.port = port;
   f.evidence = evidence;
   f.remedy = "accept tcp/" + std::to_string(port) + " in chain " + label +
              (stop.handle ? " before that rule" : " before its policy") +

@@ -122,6 +122,8 @@ Finding UfwRemediator::MakeFinding(const UfwVerdict& v) const {
   Finding f;
   f.code = FindingCode::kPortClosedFirewall;
   f.severity = Severity::kError;
+  f.ip_version = v.ip_version;
+  f.port = v.port;
   if (v.rule) {
     const UfwRule& rule = status_.rules[*v.rule];
     evidence += "rule `" + rule.text + "`";

@@ -117,6 +117,58 @@ TEST(PipelineTest, Ipv6ConnectFailureWithWorkingIpv4IsAWarningButAnHttpErrorIsNo
   EXPECT_FALSE(IsReady(wrong));
 }
 
+Finding FirewallClosed(int ip_version, int port) {
+  Finding f{FindingCode::kPortClosedFirewall, Severity::kError, "", "", "nft drop", "", "", true};
+  f.ip_version = ip_version;
+  f.port = port;
+  return f;
+}
+
+int Errors(const Diagnosis& d) {
+  return static_cast<int>(std::count_if(d.findings.begin(), d.findings.end(),
+                                        [](const Finding& f) { return f.severity == Severity::kError; }));
+}
+
+// Boulder dials AAAA first and falls back to A on a connect failure: a port closed in one
+// family is no obstacle when every domain has an address in the other, open one.
+TEST(PipelineTest, OneFamilyFirewallBlockIsAWarningForAcmeWhenTheOtherFamilyServes) {
+  Target target = MakeTarget(Method::kAcmeHttp);
+  target.domains = {"example.com", "www.example.com"};
+  auto checks = [](bool www_has_aaaa) {
+    std::vector<CheckResult> all;
+    for (const char* host : {"example.com", "www.example.com"}) {
+      const std::string url = std::string("http://") + host + "/.well-known/acme-challenge/t";
+      all.push_back(Check(url, "ipv4", 200, true));
+      all.push_back(Check(url, "ipv6", 200, true));
+      if (!www_has_aaaa && std::string(host) == "www.example.com") all.back().no_address = true;
+    }
+    return all;
+  };
+  for (int closed : {4, 6}) {
+    Diagnosis d;
+    d.findings.push_back(FirewallClosed(closed, 80));
+    AssessChecks(target, checks(true), d);
+    EXPECT_EQ(Find(d, FindingCode::kPortClosedFirewall)->severity, Severity::kWarning) << "IPv" << closed;
+    EXPECT_TRUE(IsReady(d)) << "IPv" << closed;
+  }
+  Diagnosis no_aaaa;  // IPv4 closed and www has no AAAA: the CA must use IPv4 for www
+  no_aaaa.findings.push_back(FirewallClosed(4, 80));
+  AssessChecks(target, checks(false), no_aaaa);
+  EXPECT_EQ(Find(no_aaaa, FindingCode::kPortClosedFirewall)->severity, Severity::kError);
+
+  Diagnosis both;  // both families closed: nothing to fall back to
+  both.findings = {FirewallClosed(4, 80), FirewallClosed(6, 80)};
+  AssessChecks(target, checks(true), both);
+  EXPECT_EQ(Errors(both), 2);
+
+  Target file = MakeTarget(Method::kFile);  // other CAs' dialling is not documented: stays an error
+  file.domains = target.domains;
+  Diagnosis d;
+  d.findings.push_back(FirewallClosed(6, 80));
+  AssessChecks(file, checks(true), d);
+  EXPECT_EQ(Find(d, FindingCode::kPortClosedFirewall)->severity, Severity::kError);
+}
+
 TEST(PipelineTest, StatusesMapToTheirCodes) {
   Target target = MakeTarget(Method::kAcmeHttp, {"http://p"});
   target.domains = {"example.com"};

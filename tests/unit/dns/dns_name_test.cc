@@ -69,12 +69,33 @@ TEST(DnsOptions, GoodValuesReachTheTarget) {
   o.txt_name = "_dnsauth.example.com.";
   o.root_hints = std::string(DCV_FIXTURES) + "/dns/root.hints";
   o.dns_server = "10.98.0.11";
-  o.tsig_key = std::string(DCV_FIXTURES) + "/dns/root.hints";
+  o.tsig_key = std::string(DCV_FIXTURES) + "/dns/update/key.txt";
   Result<Target> t = BuildTarget(o, true);
   ASSERT_TRUE(t) << t.error().message;
   EXPECT_EQ(t->txt_name, "_dnsauth.example.com.");
   EXPECT_EQ(t->root_hints, o.root_hints);
   EXPECT_EQ(t->dns_server, "10.98.0.11");
+  EXPECT_EQ(t->tsig_key, o.tsig_key);
+}
+
+TEST(DnsOptions, MalformedTsigKeyIsAUsageErrorNamingFileAndLine) {
+  TargetOptions o = DnsOptions();
+  o.dns_server = "10.98.0.11";
+  o.tsig_key = std::string(DCV_FIXTURES) + "/dns/root.hints";  // a file, but not a key
+  Result<Target> t = BuildTarget(o, true);
+  ASSERT_FALSE(t);
+  EXPECT_EQ(t.error().message.rfind("invalid --tsig-key: TSIG key file '" + o.tsig_key + "' line ", 0), 0u)
+      << t.error().message;
+}
+
+TEST(DnsOptions, CleanupWithAnUpdateServerNeedsTheValue) {
+  TargetOptions o = DnsOptions();
+  o.content.clear();
+  o.dns_server = "10.98.0.11";
+  o.tsig_key = std::string(DCV_FIXTURES) + "/dns/update/key.txt";
+  Result<Target> t = BuildTarget(o, false);
+  ASSERT_FALSE(t);
+  EXPECT_EQ(t.error().message, "--content or --content-file is required");
 }
 
 }  // namespace

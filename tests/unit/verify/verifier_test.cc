@@ -171,6 +171,19 @@ TEST_F(VerifierTest, ABodyOf128BytesOrMoreFails) {
   EXPECT_TRUE(Fetch("/edge", std::string(127, 'x')).ok());
 }
 
+// Found by tests/e2e/pebble_judge_test.sh: pebble reads the whole body and trims trailing
+// newlines, so it accepts a key authorization padded past 128 bytes; Boulder stops at 128 bytes
+// before comparing, and the agent follows Boulder.
+TEST_F(VerifierTest, AKeyAuthorizationPaddedPast128BytesFails) {
+  const std::string key_authorization = std::string(43, 'T') + "." + std::string(43, 'k');
+  server_.Set("/padded", {200, key_authorization + std::string(60, '\n'), "", {}});
+  CheckResult result = Fetch("/padded", key_authorization);
+  EXPECT_FALSE(result.ok());
+  EXPECT_TRUE(Contains(result.error, "128 bytes or more")) << result.error.value_or("");
+  server_.Set("/short", {200, key_authorization + std::string(3, '\n'), "", {}});
+  EXPECT_TRUE(Fetch("/short", key_authorization).ok());
+}
+
 TEST_F(VerifierTest, AHugeBodyIsCutShort) {
   server_.Set("/f", {200, std::string(1 << 20, 'x'), "", {}});
   CheckResult result = Fetch("/f");

@@ -1,0 +1,92 @@
+// Traditional Chinese (zh-TW) phrases of the text report and the explanation and general
+// remedy of each finding code, in Taiwan usage (伺服器, 設定, 檔案, 網域, 通訊埠), not a
+// character conversion of the Simplified table. Codes, option names, commands and the
+// findings' own evidence stay as they are.
+#include "agent/messages.h"
+
+namespace dcv {
+
+const MessageTable& TraditionalChineseMessages() {
+  static const MessageTable kTable = {
+      {
+          {MessageId::kThisHost, "本機"},
+          {MessageId::kEvidence, "證據"},
+          {MessageId::kSource, "位置"},
+          {MessageId::kRemedy, "解決方式"},
+          {MessageId::kDetail, "詳細資訊"},
+          {MessageId::kUrl, "網址"},
+          {MessageId::kFixed, "（已修正）"},
+          {MessageId::kSeverityError, "錯誤"},
+          {MessageId::kSeverityWarning, "警告"},
+          {MessageId::kSeverityInfo, "資訊"},
+          {MessageId::kPlan, "計畫："},
+          {MessageId::kPlanDryRun, "計畫（演練，未做任何變更）："},
+          {MessageId::kApplied, "已執行："},
+          {MessageId::kChecks, "檢查："},
+          {MessageId::kErrorLine, "錯誤：{text}"},
+          {MessageId::kVerdictReady, "就緒：{domains} 將通過 {ca} 的 {method} 驗證"},
+          {MessageId::kVerdictNotReady, "未就緒：{counts}"},
+          {MessageId::kVerdictCleanupDone, "就緒：{domains} 的清理已完成"},
+          {MessageId::kVerdictCleanupPlanned, "就緒：{domains} 的清理已排定（演練，未做任何變更）"},
+          {MessageId::kVerdictCodes, "（{codes}）"},
+          {MessageId::kVerdictRun, "（執行 {id}）"},
+          {MessageId::kVerdictProblems, "另有 {n} 個問題，請見上文"},
+          {MessageId::kVerdictPlanPending, "演練：已排定 {n} 個步驟，未做任何變更"},
+          {MessageId::kVerdictNote, "；{text}"},
+          {MessageId::kCountSeparator, "，"},
+          {MessageId::kErrorsOne, "1 個錯誤"},
+          {MessageId::kErrorsMany, "{n} 個錯誤"},
+          {MessageId::kWarningsOne, "1 個警告"},
+          {MessageId::kWarningsMany, "{n} 個警告"},
+          {MessageId::kProgressChecking, "正在檢查 {n} 個網址…"},
+      },
+      {
+          {FindingCode::kPortClosedFirewall, "本機防火牆丟棄或拒絕了 tcp/80 或 tcp/443",
+           "在防火牆中對 CA 開放 tcp/80（以及 tcp/443）；`fix` 會自動完成"},
+          {FindingCode::kPortBlockedUpstream, "防火牆已開放且有程式監聽，但外部探針仍無法連線",
+           "在本機前方的防火牆（雲端安全性群組、路由器、供應商）開放 tcp/80 與 tcp/443"},
+          {FindingCode::kNoListener, "沒有程式監聽 80/443 通訊埠（或某一個 IP 協定族沒有）",
+           "啟動網頁伺服器，或讓它在 IPv4 與 IPv6 上監聽 80/443 通訊埠"},
+          {FindingCode::kRedirectOnPath, "驗證網址回應了重新導向",
+           "讓驗證路徑不受重新導向影響；`fix` 會為它加上精確比對的 location"},
+          {FindingCode::kRedirectBadTarget, "CA 不接受的重新導向（通訊埠、協定、303 狀態碼或轉址次數過多）",
+           "只以 301、302、307 或 308 重新導向至 80/443 通訊埠上的 http/https，轉址次數要少，或者不要重新導向"},
+          {FindingCode::kDeniedOnPath, "驗證網址回應 401/403",
+           "允許匿名存取驗證路徑；`fix` 會為它加上存取授權"},
+          {FindingCode::kFileMissing, "驗證檔案不在伺服器提供該路徑的位置",
+           "把驗證檔案放到伺服器提供該路徑的位置；`fix` 會寫入它"},
+          {FindingCode::kFileContentMismatch, "伺服器回應的驗證檔案內容與預期不同",
+           "以 CA 提供的內容原封不動取代該檔案；`fix` 會重寫它"},
+          {FindingCode::kHttpsNotServing, "檔案可經由 http 存取，但無法經由 https 存取",
+           "同時經由 https 提供該檔案，或確定 CA 經由 http 驗證"},
+          {FindingCode::kWwwApexIncomplete, "根網域與 www 網域只有其中一個能提供該檔案",
+           "讓根網域與 www 網域都能提供該檔案"},
+          {FindingCode::kWrongVhost, "請求落到了另一個 server 區塊（虛擬主機）",
+           "把該網域加到應當回應它的 server 區塊（server_name、ServerName/ServerAlias）"},
+          {FindingCode::kIpv6Broken, "有 AAAA 記錄，但 IPv6 路徑不通",
+           "修復 IPv6 路徑（監聽、防火牆、路由），或刪除 AAAA 記錄"},
+          {FindingCode::kCdnOrProxy, "該網域解析到不屬於本機的位址",
+           "讓 CDN 或代理伺服器把驗證路徑轉送到本機，或改用 DNS 驗證"},
+          {FindingCode::kWildcardNeedsDns, "萬用字元網域無法以檔案方式驗證", "萬用字元網域請以 --method dns 驗證"},
+          {FindingCode::kTxtMissing, "TXT 記錄不存在", "在該區域的每一台權威伺服器上發佈 TXT 記錄"},
+          {FindingCode::kTxtMismatch, "TXT 記錄的值與預期不同", "把 TXT 記錄的值換成 CA 提供的值"},
+          {FindingCode::kTxtNotOnAllNs, "部分權威伺服器上缺少該 TXT 記錄",
+           "在每一台權威伺服器上發佈該記錄，並等到它們都能回應該記錄"},
+          {FindingCode::kCaaForbids, "CAA 記錄中沒有列出該 CA",
+           "加上列出該 CA 的 CAA issue 記錄，或刪除造成限制的記錄"},
+          {FindingCode::kDnssecBogus, "DNSSEC 驗證解析失敗",
+           "修復該區域的 DNSSEC 信任鏈（上層區域的 DS、有效的簽章），或刪除 DS 記錄"},
+          {FindingCode::kSensitiveName, "網域名稱含有會觸發人工審查的字詞",
+           "預期 CA 會進行人工審查，或改用其他網域名稱"},
+          {FindingCode::kConfigInvalid, "網頁伺服器的設定本身已無法通過其自我檢測",
+           "修正網頁伺服器的設定，直到自我檢測通過；在此之前不會做任何變更"},
+          {FindingCode::kLocalVantageOnly, "只從本機檢查過：結果可能是誤判",
+           "以 --probe 指定一個位於本網路之外的 `dcv-agent probe serve` 的網址"},
+          {FindingCode::kHttpError, "驗證網址回應了 401/403/404 以外的錯誤狀態碼",
+           "查看網頁伺服器關於該驗證網址的錯誤記錄檔，並排除原因"},
+      },
+  };
+  return kTable;
+}
+
+}  // namespace dcv
