@@ -163,7 +163,8 @@ PlanOutcome MakeFixPlan(const Target& target, Facts& facts, const Diagnosis& dia
     PlanDnsFix(target, diagnosis, outcome);
     return outcome;
   }
-  if (HasFinding(diagnosis, FindingCode::kWildcardNeedsDns, "")) {
+  if (std::any_of(diagnosis.findings.begin(), diagnosis.findings.end(),
+                  [](const Finding& f) { return f.code == FindingCode::kWildcardNeedsDns; })) {
     outcome.refusals.push_back("a wildcard name needs the dns method; nothing planned");
     return outcome;
   }

@@ -13,7 +13,7 @@ const std::vector<CaProfile>& AllCaProfiles() {
       {"letsencrypt", "Boulder's validation authority (va/http.go): ACME http-01 only", false, true,
        128, 10, 7, "letsencrypt.org"},
       {"digicert", "DigiCert file-based DCV (docs.digicert.com): 200 response, exact URL", true, true,
-       64 * 1024 + 1024, 10, 30, "digicert.com"},
+       64 * 1024 + 1024, 10, 30, "digicert.com", false, true},
       {"globalsign", "GlobalSign HTTP verification (support.globalsign.com): exact FQDN", true, false,
        64 * 1024 + 1024, 10, 30, "globalsign.com"},
       {"sectigo", "Sectigo HTTP/HTTPS file DCV (sectigo.com KB): reachable from anywhere", true, false,
@@ -35,7 +35,17 @@ FetchRules FetchRulesFor(const CaProfile& profile, bool acme_http) {
   rules.require_exact_200 = profile.file_exact_200;
   rules.max_body_bytes = profile.file_max_body_bytes;
   rules.max_redirects = profile.max_redirects;
+  rules.allow_308 = profile.redirect_308;
+  rules.same_base_domain = profile.redirect_same_base_domain;
   return rules;
+}
+
+static nlohmann::json RedirectCodes(const FetchRules& rules) {
+  nlohmann::json codes = {301, 302};
+  if (rules.allow_303) codes.push_back(303);
+  codes.push_back(307);
+  if (rules.allow_308) codes.push_back(308);
+  return codes;
 }
 
 nlohmann::json CaRulesJson(const CaProfile& profile, bool acme_http) {
@@ -49,9 +59,9 @@ nlohmann::json CaRulesJson(const CaProfile& profile, bool acme_http) {
           {"status", rules.require_exact_200 ? "exactly 200" : "any 2xx"},
           {"max_body_bytes", rules.max_body_bytes},
           {"redirects", {{"max", rules.max_redirects},
-                         {"codes", rules.allow_303 ? nlohmann::json{301, 302, 303, 307, 308}
-                                                   : nlohmann::json{301, 302, 307, 308}},
-                         {"ports", rules.allowed_ports}}},
+                         {"codes", RedirectCodes(rules)},
+                         {"ports", rules.allowed_ports},
+                         {"same_base_domain", rules.same_base_domain}}},
           {"token_lifetime_days", profile.token_lifetime_days},
           {"caa_identifier", profile.caa_identifier}};
 }

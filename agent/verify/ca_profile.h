@@ -25,6 +25,8 @@ struct CaProfile {
   int max_redirects = 10;
   int token_lifetime_days = 30;  // how long the random value / token stays valid
   std::string_view caa_identifier;  // the issuer domain a CAA `issue` record must name
+  bool redirect_308 = true;         // file method: a 308 redirect is followed
+  bool redirect_same_base_domain = false;  // file method: redirects stay within the base domain
 };
 
 /// Every profile, `generic` first.

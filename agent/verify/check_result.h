@@ -24,6 +24,8 @@ struct FetchSpec {
 struct FetchRules {
   int max_redirects = 10;
   bool allow_303 = false;               // Boulder refuses 303
+  bool allow_308 = true;                // DigiCert documents 301, 302 and 307 only
+  bool same_base_domain = false;        // DigiCert: every hop stays within the base domain
   std::size_t max_body_bytes = 128;     // ACME: body >= 128 bytes is a failure
   bool require_exact_200 = true;        // false: any 2xx (BR file method)
   long connect_timeout_ms = 10000;      // Boulder's single dial timeout

@@ -12,6 +12,8 @@
 
 #include <curl/curl.h>
 
+#include "agent/verify/base_domain.h"
+
 namespace dcv {
 namespace {
 
@@ -119,6 +121,9 @@ RedirectStep NextRedirect(const std::string& current_url, int status,
   if (status == 303 && !rules.allow_303) {
     return {"", "redirect with status 303 (only 301, 302, 307 and 308 are followed)"};
   }
+  if (status == 308 && !rules.allow_308) {
+    return {"", "redirect with status 308 (this CA follows only 301, 302 and 307)"};
+  }
   if (!IsRedirectStatus(status)) {
     return {"", "status " + std::to_string(status) + " is not a redirect"};
   }
@@ -133,6 +138,14 @@ RedirectStep NextRedirect(const std::string& current_url, int status,
   Result<UrlParts> parts = CheckFetchable(*next, rules);
   if (!parts) return {"", "redirect to " + parts.error().message};
   if (visited.count(parts->url) > 0) return {"", "redirect loop: " + parts->url + " again"};
+  if (rules.same_base_domain) {
+    Result<UrlParts> from = ParseUrl(current_url);
+    const std::string base = from ? BaseDomain(from->host) : "";
+    if (BaseDomain(parts->host) != base) {
+      return {"", "redirect to " + parts->host + " leaves the base domain " + base +
+                      " (this CA follows redirects only within it)"};
+    }
+  }
   return {parts->url, ""};
 }
 

@@ -65,14 +65,14 @@ else
 fi
 
 # fix/cleanup with the dns method plan nothing for web servers or firewalls, and say that
-# publishing (RFC 2136) is not automated yet (state dir inside the run: nothing under /var)
+# without --dns-server/--tsig-key nothing can be published from here (state dir inside the run: nothing under /var)
 dns_agent fix --method dns --dry-run --json --state-dir "$R/state" --domain example.test --content the-new-value
 plan_steps=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["plan"]))' "$DNS_OUT" 2>/dev/null)
-[ "$DNS_RC" = 1 ] && [ "$plan_steps" = 0 ] && grep -q 'not automated yet' "$DNS_OUT" \
-  && dns_pass "fix --dry-run --method dns: exit 1, empty plan, says publishing is manual" \
+[ "$DNS_RC" = 1 ] && [ "$plan_steps" = 0 ] && grep -q 'pass --dns-server and --tsig-key to publish' "$DNS_OUT" \
+  && dns_pass "fix --dry-run --method dns without a key: exit 1, empty plan, names the options" \
   || { dns_fail "fix --dry-run --method dns (exit $DNS_RC, plan steps '$plan_steps')"; dns_show; }
 dns_agent cleanup --method dns --dry-run --json --state-dir "$R/state" --domain example.test
-[ "$DNS_RC" != 0 ] && [ "$DNS_RC" != 2 ] && grep -q 'not automated yet' "$DNS_OUT" \
+[ "$DNS_RC" != 0 ] && [ "$DNS_RC" != 2 ] && grep -q 'delete it at your DNS provider' "$DNS_OUT" \
   && dns_pass "cleanup --method dns: refuses, names what to delete by hand" || { dns_fail "cleanup --method dns"; dns_show; }
 
 dns_agent check --method dns --domain example.test --content v --txt-name 'bad name'
@@ -82,5 +82,22 @@ ip netns exec "dx${DNSFX_ID}cli" "$DCV_AGENT" check --method dns --domain exampl
   --root-hints "$R/no-such-file" >"$DNS_OUT" 2>"$DNS_ERR"; DNS_RC=$?
 [ "$DNS_RC" = 2 ] && grep -q -- '--root-hints' "$DNS_ERR" && dns_pass "missing --root-hints file: exit 2, named" \
   || { dns_fail "missing --root-hints"; dns_show; }
+
+# name checks (issue 6): a wildcard with a file method, high-risk words, IDN, malformed names
+dns_agent check --json --method acme-http --domain '*.example.test' --token t --content c
+dns_expect "wildcard with a file method" 1 WILDCARD_NEEDS_DNS "use --method dns for *.example.test"
+dns_agent fix --json --method acme-http --domain '*.example.test' --token t --content c --dry-run --state-dir "$R/state"
+plan_steps=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["plan"]))' "$DNS_OUT" 2>/dev/null)
+[ "$DNS_RC" = 1 ] && [ "$plan_steps" = 0 ] && grep -q 'wildcard name needs the dns method' "$DNS_OUT" \
+  && dns_pass "wildcard: fix plans nothing" || { dns_fail "wildcard fix: exit $DNS_RC, steps '$plan_steps'"; dns_show; }
+dns_agent check --json --method dns --domain paypal-wallet.example.test --content v
+dns_expect "high-risk words" 1 SENSITIVE_NAME "paypal-wallet.example.test:" "wallet" "pal"
+dns_agent check --json --method dns --domain 'bücher.example.test' --content v
+dns_expect "IDN: checked in its A-label form" 1 TXT_MISSING "_dnsauth.xn--bcher-kva.example.test."
+grep -q 'bücher.example.test is xn--bcher-kva.example.test' "$DNS_ERR" \
+  && dns_pass "IDN: both forms shown" || { dns_fail "IDN: both forms not shown"; dns_show; }
+dns_agent check --json --method dns --domain 'xn--zz-.example.test' --content v
+[ "$DNS_RC" = 2 ] && grep -q "invalid --domain 'xn--zz-.example.test'" "$DNS_ERR" \
+  && dns_pass "malformed A-label: exit 2, named" || { dns_fail "malformed A-label: exit $DNS_RC"; dns_show; }
 
 dns_finish

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/fake_process_runner.h"
+
 namespace dcv {
 namespace {
 
@@ -167,6 +169,36 @@ TEST(PipelineTest, OneFamilyFirewallBlockIsAWarningForAcmeWhenTheOtherFamilyServ
   d.findings.push_back(FirewallClosed(6, 80));
   AssessChecks(file, checks(true), d);
   EXPECT_EQ(Find(d, FindingCode::kPortClosedFirewall)->severity, Severity::kError);
+}
+
+// A remediator that would always open the firewall: the wildcard refusal must stop it.
+class AlwaysPlans : public Remediator {
+ public:
+  std::string_view id() const override { return "test.always"; }
+  Result<bool> Detect(const Host&) override { return true; }
+  void Diagnose(const Target&, const Host&, Diagnosis&) override {}
+  Result<void> PlanFix(const Target&, const Host&, const Diagnosis&, Plan& plan) override {
+    plan.steps.push_back({"test.open", "test.always", "open", RunCommand{{"true"}, std::nullopt}});
+    return {};
+  }
+  Result<void> PlanCleanup(const Target&, const Host&, Plan&) override { return {}; }
+};
+
+TEST(PipelineTest, AWildcardWithAFileMethodPlansNothing) {
+  dcv::testing::FakeProcessRunner runner;
+  Facts facts{Host{runner, {}, {}, "run"}, {}, {}};
+  facts.active.push_back(std::make_unique<AlwaysPlans>());
+  Target target = MakeTarget(Method::kAcmeHttp);
+  target.domains = {"*.example.com"};
+  const Diagnosis diagnosis = Diagnose(target, facts);
+  ASSERT_TRUE(Find(diagnosis, FindingCode::kWildcardNeedsDns));
+  const PlanOutcome outcome = MakeFixPlan(target, facts, diagnosis);
+  EXPECT_TRUE(outcome.plan.empty());
+  ASSERT_EQ(outcome.refusals.size(), 1u);
+  EXPECT_EQ(outcome.refusals[0], "a wildcard name needs the dns method; nothing planned");
+
+  target.domains = {"example.com"};  // the same host and remediator plan for a plain name
+  EXPECT_EQ(MakeFixPlan(target, facts, Diagnose(target, facts)).plan.steps.size(), 1u);
 }
 
 TEST(PipelineTest, StatusesMapToTheirCodes) {

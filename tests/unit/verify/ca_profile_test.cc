@@ -38,6 +38,12 @@ TEST(CaProfileTest, ReportSaysWhichRulesApplied) {
   EXPECT_EQ(file["schemes"], nlohmann::json::array({"http", "https"}));
   EXPECT_EQ(file["status"], "any 2xx");
   EXPECT_EQ(file["token_lifetime_days"], 30);
+  EXPECT_EQ(file["redirects"]["same_base_domain"], false);
+  const nlohmann::json digicert = CaRulesJson(CaProfileFor("digicert"), false);
+  EXPECT_EQ(digicert["redirects"]["codes"], nlohmann::json::array({301, 302, 307}));
+  EXPECT_EQ(digicert["redirects"]["same_base_domain"], true);
+  EXPECT_EQ(CaRulesJson(CaProfileFor("digicert"), true)["redirects"]["same_base_domain"], false)
+      << "ACME http-01 is Boulder's whatever the profile";
 }
 
 }  // namespace

@@ -28,6 +28,28 @@ TEST(UrlPolicyTest, Refuses303UnlessAllowed) {
   EXPECT_EQ(Follow(303, "https://example.com/x", 0, lenient).next_url, "https://example.com/x");
 }
 
+// DigiCert: "redirects must begin with the validated domain and stay within the same base
+// domain", 301/302/307 (anchors.md). The base domain comes from the Public Suffix List.
+TEST(UrlPolicyTest, DigicertRedirectsStayWithinTheBaseDomain) {
+  FetchRules digicert;
+  digicert.allow_308 = false;
+  digicert.same_base_domain = true;
+  EXPECT_EQ(Follow(301, "https://www.example.com/x", 0, digicert).violation, "");
+  EXPECT_EQ(Follow(302, "http://a.b.example.com/x", 0, digicert).violation, "");
+  EXPECT_EQ(Follow(301, "https://example.net/x", 0, digicert).violation,
+            "redirect to example.net leaves the base domain example.com (this CA follows redirects only within it)");
+  EXPECT_EQ(Follow(308, "https://www.example.com/x", 0, digicert).violation,
+            "redirect with status 308 (this CA follows only 301, 302 and 307)");
+  EXPECT_EQ(Follow(301, "https://example.net/x").violation, "") << "other CAs allow any host";
+  // co.uk is a public suffix: two registrations under it are different base domains
+  const RedirectStep uk = NextRedirect("http://shop.example.co.uk/f", 301, "http://other.co.uk/f", 0,
+                                       {"http://shop.example.co.uk/f"}, digicert);
+  EXPECT_EQ(uk.violation,
+            "redirect to other.co.uk leaves the base domain example.co.uk (this CA follows redirects only within it)");
+  EXPECT_EQ(NextRedirect("http://shop.example.co.uk/f", 301, "http://www.example.co.uk/f", 0,
+                         {"http://shop.example.co.uk/f"}, digicert).violation, "");
+}
+
 TEST(UrlPolicyTest, ResolvesRelativeLocations) {
   EXPECT_EQ(Follow(301, "/other/f.txt").next_url, "http://example.com/other/f.txt");
   EXPECT_EQ(Follow(301, "g.txt").next_url, "http://example.com/.well-known/pki-validation/g.txt");
