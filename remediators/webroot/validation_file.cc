@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "platform/atomic_file.h"
+#include "remediators/webroot/fix_record.h"
 
 namespace dcv {
 namespace {
@@ -61,7 +62,7 @@ Result<Step> PlanValidationFile(const std::string& docroot, const Target& target
     return MakeError(path + ": a directory on the way is a symlink; refusing to write through it");
   }
   Step step;
-  step.id = "webroot.file";
+  step.id = ValidationFileStepId(FileContent(target));
   step.remediator = "webroot";
   step.description = "write the validation file " + path;
   step.action = WriteFile{path, FileContent(target), 0644, true};

@@ -3,8 +3,9 @@
 // (Redirect*, RewriteRule [R], an .htaccess rule) or a deny (Require, [F], a 403 from
 // Order/Deny) on the path, the file missing or stale where httpd looks for it, the
 // request landing on a default vhost that does not name the domain, nothing listening,
-// or https reaching a vhost without SSLEngine. A configuration that fails its config
-// test yields CONFIG_INVALID and nothing else.
+// or https reaching a vhost without SSLEngine. A redirect the CA follows (its profile's
+// rules) to a URL httpd answers with the file is only a warning; any other redirect is an
+// error. A configuration that fails its config test yields CONFIG_INVALID and nothing else.
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -45,8 +46,28 @@ constexpr const char* kEditRemedy =
     "a first `RewriteRule ... [END]` where rewrites or redirects would win) with a <Directory> "
     "grant; `dcv-agent fix` does this";
 
+/// Whether the answer is the validation file holding the expected content.
+bool ServesFile(const Target& target, const apache::Answer& a) {
+  return a.outcome == apache::Outcome::kFile && a.status == 200 && FileHoldsContent(a.file, target);
+}
+
+/// A redirect on the path: a warning when the CA follows it to a URL that serves the
+/// file, an error otherwise (the evidence says where the chain ends).
+Finding RedirectFinding(const ApacheUrlCase& c, const RedirectOutcome& end, const std::string& source) {
+  const apache::Answer& a = c.answer;
+  std::string evidence = std::to_string(a.status) + " Location: " + a.location + " (" + a.note +
+                         (a.via_htaccess ? " in .htaccess" : "") + "); " + end.explanation;
+  if (!end.served) {
+    return Make(FindingCode::kRedirectOnPath, Severity::kError, c, evidence, kEditRemedy, source);
+  }
+  return Make(FindingCode::kRedirectOnPath, Severity::kWarning, c, evidence,
+              "nothing needed: the CA follows this redirect; to answer the path directly, "
+              "`dcv-agent fix` maps it to /var/www/dcv-agent ahead of the redirect",
+              source);
+}
+
 void UrlFindings(const ApacheEvaluation& eval, const Target& target, const ApacheUrlCase& c,
-                 std::vector<Finding>& out) {
+                 const RedirectOutcome& redirect_end, std::vector<Finding>& out) {
   const apache::Vhost& vhost = eval.vhosts[c.vhost];
   const apache::Answer& a = c.answer;
   std::string source = a.source.empty() ? vhost.where : a.source;
@@ -72,10 +93,7 @@ void UrlFindings(const ApacheEvaluation& eval, const Target& target, const Apach
   }
   std::string where_kind = a.via_htaccess ? " in .htaccess" : "";
   if (a.outcome == apache::Outcome::kRedirect) {
-    out.push_back(Make(FindingCode::kRedirectOnPath, Severity::kError, c,
-                       std::to_string(a.status) + " Location: " + a.location + " (" + a.note +
-                           where_kind + ")",
-                       kEditRemedy, source));
+    out.push_back(RedirectFinding(c, redirect_end, source));
   } else if (a.outcome == apache::Outcome::kStatus && (a.status == 401 || a.status == 403)) {
     out.push_back(Make(FindingCode::kDeniedOnPath, Severity::kError, c,
                        std::to_string(a.status) + " from " + a.note + where_kind, kEditRemedy,
@@ -123,6 +141,23 @@ void NoListener(const std::vector<ApacheUrlCase>& cases, std::vector<Finding>& o
 
 }  // namespace
 
+RedirectOutcome ApacheRemediator::FollowRedirect(const Target& target, const ApacheUrlCase& c) const {
+  auto hop = [&](const ApacheUrlCase& at) {
+    if (at.tls_mismatch) return PredictedHop{0, "", false, "no TLS answer (SSLEngine mismatch)"};
+    const apache::Answer& a = at.answer;
+    bool serves = ServesFile(target, a);
+    std::string what = apache::DescribeAnswer(a);
+    if (!serves && a.status == 200) what += ", with other content";
+    return PredictedHop{a.status, a.location, serves, what};
+  };
+  HopPredictor predict = [&](const std::string& url) -> std::optional<PredictedHop> {
+    std::optional<ApacheEvaluation> next = EvaluateUrl(target, url, c.ipv6);
+    if (!next) return std::nullopt;
+    return hop(next->cases.front());
+  };
+  return FollowRedirects(c.url, hop(c), RedirectRulesFor(target), predict);
+}
+
 void ApacheRemediator::Diagnose(const Target& target, const Host&, Diagnosis& out) {
   if (config_invalid_) {
     out.findings.push_back(Finding{FindingCode::kConfigInvalid, Severity::kError, "", "",
@@ -139,7 +174,10 @@ void ApacheRemediator::Diagnose(const Target& target, const Host&, Diagnosis& ou
   std::vector<Finding> findings;
   for (const ApacheUrlCase& c : eval.cases) {
     out.predictions.push_back(ToPrediction(eval, c));
-    if (c.listening) UrlFindings(eval, target, c, findings);
+    if (!c.listening) continue;
+    RedirectOutcome end;
+    if (!c.tls_mismatch && c.answer.outcome == apache::Outcome::kRedirect) end = FollowRedirect(target, c);
+    UrlFindings(eval, target, c, end, findings);
   }
   NoListener(eval.cases, findings);
   std::set<std::string> seen;  // IPv4 and IPv6 often find the same thing

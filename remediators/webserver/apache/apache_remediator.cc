@@ -7,7 +7,9 @@
 // without dot segments where a <Location> section still redirects it; a ProxyPass
 // exclusion where a proxy takes the path; a <Location> grant where a Location denies it. The edit is
 // accepted only when every reachable URL is then served from the agent's webroot and
-// the answers to other URLs are unchanged. Diagnose is in apache_diagnose.cc.
+// the answers to other URLs are unchanged. PlanCleanup removes the snippets and the file
+// from the agent's webroot and from every DocumentRoot the validation URLs reach. Diagnose
+// is in apache_diagnose.cc.
 #include "remediators/webserver/apache/apache_remediator.h"
 
 #include <ifaddrs.h>
@@ -116,49 +118,81 @@ Result<bool> ApacheRemediator::Detect(const Host& host) {
   return true;
 }
 
+ApacheRemediator::UrlSetting ApacheRemediator::Setting(const Target& target,
+                                                       const apache::Config& config,
+                                                       const std::string& assume_at) const {
+  UrlSetting at;
+  at.listens = apache::CollectListens(config);
+  at.local = options_.local_addresses.value_or(InterfaceAddresses());
+  at.real = apache::RealFiles();
+  at.assumed = at.real;
+  at.assumed.is_file = [real = at.real, assume_at, token = target.token](const std::string& p) {
+    if (!assume_at.empty()) return real.is_file(p) || p == assume_at;
+    return real.is_file(p) || std::filesystem::path(p).filename() == token;
+  };
+  return at;
+}
+
+ApacheUrlCase ApacheRemediator::EvaluateOne(const apache::Config& config, const UrlSetting& at,
+                                            const std::vector<apache::Vhost>& vhosts,
+                                            const std::string& domain, bool https, int port,
+                                            bool ipv6, const std::string& uri) const {
+  ApacheUrlCase c;
+  c.domain = domain;
+  c.uri = uri;
+  std::string authority = domain + (port == (https ? 443 : 80) ? "" : ":" + std::to_string(port));
+  c.url = (https ? "https://" : "http://") + authority + uri;
+  c.https = https;
+  c.ipv6 = ipv6;
+  apache::Endpoint endpoint{port, ipv6, at.local};
+  c.listening = apache::Listens(at.listens, endpoint);
+  if (!c.listening) return c;
+  const apache::Vhost& v = apache::SelectVhost(vhosts, domain, endpoint);
+  c.vhost = static_cast<size_t>(&v - vhosts.data());
+  c.name_matched = apache::NameMatches(v.server_name, domain);
+  for (const std::string& a : v.aliases) c.name_matched = c.name_matched || apache::NameMatches(a, domain);
+  c.tls_mismatch = https != v.ssl;
+  apache::Request request{https ? "https" : "http", domain, endpoint.port, uri};
+  if (!c.tls_mismatch) {
+    c.answer = apache::Predict(config, v, request, at.real);
+    c.assumed = apache::Predict(config, v, request, at.assumed);
+  }
+  return c;
+}
+
 ApacheEvaluation ApacheRemediator::Evaluate(const Target& target, const apache::Config& config,
                                             const std::vector<std::string>& uris,
                                             const std::string& assume_at) const {
   ApacheEvaluation eval;
   eval.vhosts = apache::CollectVhosts(config);
-  std::vector<apache::ListenSocket> listens = apache::CollectListens(config);
-  std::vector<std::string> local = options_.local_addresses.value_or(InterfaceAddresses());
-  apache::FileView real = apache::RealFiles();
-  apache::FileView assumed = real;
-  assumed.is_file = [&](const std::string& p) {
-    if (!assume_at.empty()) return real.is_file(p) || p == assume_at;
-    return real.is_file(p) || std::filesystem::path(p).filename() == target.token;
-  };
+  UrlSetting at = Setting(target, config, assume_at);
   std::vector<std::string> paths = uris.empty() ? std::vector<std::string>{target.UrlPath()} : uris;
   for (const std::string& domain : target.domains) {
     for (const std::string& uri : paths) {
       for (bool https : {false, true}) {
         for (bool ipv6 : {false, true}) {
-          ApacheUrlCase c;
-          c.domain = domain;
-          c.uri = uri;
-          c.url = (https ? "https://" : "http://") + domain + uri;
-          c.https = https;
-          c.ipv6 = ipv6;
-          apache::Endpoint endpoint{https ? 443 : 80, ipv6, local};
-          c.listening = apache::Listens(listens, endpoint);
-          if (c.listening) {
-            const apache::Vhost& v = apache::SelectVhost(eval.vhosts, domain, endpoint);
-            c.vhost = static_cast<size_t>(&v - eval.vhosts.data());
-            c.name_matched = apache::NameMatches(v.server_name, domain);
-            for (const std::string& a : v.aliases) c.name_matched = c.name_matched || apache::NameMatches(a, domain);
-            c.tls_mismatch = https != v.ssl;
-            apache::Request request{https ? "https" : "http", domain, endpoint.port, uri};
-            if (!c.tls_mismatch) {
-              c.answer = apache::Predict(config, v, request, real);
-              c.assumed = apache::Predict(config, v, request, assumed);
-            }
-          }
-          eval.cases.push_back(std::move(c));
+          eval.cases.push_back(
+              EvaluateOne(config, at, eval.vhosts, domain, https, https ? 443 : 80, ipv6, uri));
         }
       }
     }
   }
+  return eval;
+}
+
+std::optional<ApacheEvaluation> ApacheRemediator::EvaluateUrl(const Target& target,
+                                                              const std::string& url,
+                                                              bool ipv6) const {
+  std::optional<UrlRequest> r = SplitUrl(url);
+  if (!config_ || !r) return std::nullopt;
+  ApacheEvaluation eval;
+  eval.vhosts = apache::CollectVhosts(*config_);
+  ApacheUrlCase c = EvaluateOne(*config_, Setting(target, *config_, ""), eval.vhosts, r->host,
+                                r->scheme == "https", r->port, ipv6, r->path);
+  bool ours = std::find(target.domains.begin(), target.domains.end(), r->host) !=
+              target.domains.end();
+  if (!c.listening || (!ours && !c.name_matched)) return std::nullopt;  // not ours to predict
+  eval.cases.push_back(std::move(c));
   return eval;
 }
 
@@ -278,7 +312,19 @@ Result<void> ApacheRemediator::PlanCleanup(const Target& target, const Host&, Pl
         EditFile{file.path, file.text, after, UnifiedDiff(file.path, file.text, after)}});
   }
   if (edited) plan.steps.push_back(ReloadStep());
-  AppendValidationFileRemoval(kAgentWebroot, target, "webserver.apache.remove-file", std::string(id()), plan);
+  // Where fix put the file: the agent's webroot, or the DocumentRoot every URL reached.
+  std::set<std::string> roots = {kAgentWebroot};
+  for (const ApacheUrlCase& c : Evaluate(target, *config_).cases) {
+    const apache::Answer& a = c.assumed;
+    if (c.listening && !c.tls_mismatch && a.outcome == apache::Outcome::kFile && a.status == 200 &&
+        !a.docroot.empty() && a.file == ValidationFilePath(a.docroot, target)) {
+      roots.insert(a.docroot);
+    }
+  }
+  for (const std::string& root : roots) {
+    AppendValidationFileRemoval(root, target, "webserver.apache.remove-file:" + root,
+                                std::string(id()), plan);
+  }
   return {};
 }
 

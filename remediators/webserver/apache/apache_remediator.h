@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "remediators/remediator.h"
+#include "remediators/webserver/common/redirect_follow.h"
 #include "remediators/webserver/apache/apache_config.h"
 #include "remediators/webserver/apache/apache_detect.h"
 #include "remediators/webserver/apache/apache_edit.h"
@@ -70,8 +71,26 @@ class ApacheRemediator : public Remediator {
   ApacheEvaluation Evaluate(const Target& target, const apache::Config& config,
                             const std::vector<std::string>& uris = {},
                             const std::string& assume_at = "") const;
+  /// Any http(s) URL whose host a vhost names (or a --domain), against the current
+  /// configuration, as an evaluation with that one case: where a redirect on the validation
+  /// path leads. nullopt when httpd does not answer it.
+  std::optional<ApacheEvaluation> EvaluateUrl(const Target& target, const std::string& url,
+                                              bool ipv6) const;
+  /// Where the CA's fetch of a URL that httpd answers with a redirect ends.
+  RedirectOutcome FollowRedirect(const Target& target, const ApacheUrlCase& c) const;
 
  private:
+  /// What every URL of one evaluation shares.
+  struct UrlSetting {
+    std::vector<apache::ListenSocket> listens;
+    std::vector<std::string> local;
+    apache::FileView real, assumed;
+  };
+  UrlSetting Setting(const Target& target, const apache::Config& config,
+                     const std::string& assume_at) const;
+  ApacheUrlCase EvaluateOne(const apache::Config& config, const UrlSetting& at,
+                            const std::vector<apache::Vhost>& vhosts, const std::string& domain,
+                            bool https, int port, bool ipv6, const std::string& uri) const;
   Result<void> PlanEdit(const Target& target, const ApacheEvaluation& current, Plan& plan) const;
   Result<void> AddEditSteps(const Target& target, const std::vector<apache::FileEdit>& edits,
                             Plan& plan) const;

@@ -2,7 +2,10 @@
 // and address family) and findings with the directive that causes them: a redirect or a
 // deny on the path, the file missing or stale where nginx looks for it, the request
 // landing on a default block that does not name the domain, nothing listening, or https
-// reaching a socket without TLS. A configuration that fails `nginx -t` yields
+// reaching a socket without TLS. A redirect is followed with the CA's redirect rules
+// (FollowRedirect): when the chain ends in a URL this nginx answers with the file, the CA
+// validates through it and REDIRECT_ON_PATH is only a warning; otherwise it is an error
+// whose evidence says where the CA stops. A configuration that fails `nginx -t` yields
 // CONFIG_INVALID and nothing else.
 #include <filesystem>
 #include <fstream>
@@ -49,9 +52,31 @@ constexpr const char* kEditRemedy =
     "exempt the validation path at the top of the server block (`rewrite ... break;` and an "
     "exact `location =` serving it from /var/www/dcv-agent); `dcv-agent fix` does this";
 
+/// Whether the answer is the validation file (a served file or `return 200` holding it).
+bool ServesFile(const Target& target, const nginx::Answer& a) {
+  if (a.status != 200) return false;
+  if (a.outcome == nginx::Outcome::kFile) return FileHoldsContent(a.file, target);
+  return a.outcome == nginx::Outcome::kStatus && Trimmed(a.body) == Trimmed(target.content);
+}
+
+/// A redirect on the path: a warning when the CA follows it to a URL that serves the
+/// file, an error otherwise (the evidence says where the chain ends).
+Finding RedirectFinding(const NginxUrlCase& c, const RedirectOutcome& end, const std::string& source) {
+  const nginx::Answer& a = c.answer;
+  std::string evidence =
+      std::to_string(a.status) + " Location: " + a.location + " (" + a.note + "); " + end.explanation;
+  if (!end.served) {
+    return Make(FindingCode::kRedirectOnPath, Severity::kError, c, evidence, kEditRemedy, source);
+  }
+  return Make(FindingCode::kRedirectOnPath, Severity::kWarning, c, evidence,
+              "nothing needed: the CA follows this redirect; to answer the path directly, "
+              "`dcv-agent fix` exempts it (`rewrite ... break;` and an exact `location =`)",
+              source);
+}
+
 /// The findings for one URL that reaches a server block.
 void UrlFindings(const nginx::Config& config, const Target& target, const NginxUrlCase& c,
-                 std::vector<Finding>& out) {
+                 const RedirectOutcome& redirect_end, std::vector<Finding>& out) {
   const nginx::ServerBlock& server = *c.selection->server;
   std::string block = config.Where(*server.directive);
   const nginx::Answer& a = c.answer;
@@ -78,9 +103,7 @@ void UrlFindings(const nginx::Config& config, const Target& target, const NginxU
                        block));
   }
   if (a.outcome == nginx::Outcome::kRedirect) {
-    out.push_back(Make(FindingCode::kRedirectOnPath, Severity::kError, c,
-                       std::to_string(a.status) + " Location: " + a.location + " (" + a.note + ")",
-                       kEditRemedy, source));
+    out.push_back(RedirectFinding(c, redirect_end, source));
   } else if (a.denied) {
     out.push_back(Make(FindingCode::kDeniedOnPath, Severity::kError, c,
                        std::to_string(a.status) + " from " + a.note, kEditRemedy, source));
@@ -131,6 +154,22 @@ void NoListener(const std::vector<NginxUrlCase>& cases, std::vector<Finding>& ou
 
 }  // namespace
 
+RedirectOutcome NginxRemediator::FollowRedirect(const Target& target, const NginxUrlCase& c) const {
+  auto hop = [&](const nginx::Answer& a, const NginxUrlCase& at) {
+    if (at.tls_mismatch) return PredictedHop{0, "", false, "no TLS answer (ssl mismatch)"};
+    std::string what = config_ ? nginx::DescribeAnswer(*config_, a) : std::to_string(a.status);
+    bool serves = ServesFile(target, a);
+    if (!serves && a.status == 200) what += ", with other content";
+    return PredictedHop{a.status, a.location, serves, what};
+  };
+  HopPredictor predict = [&](const std::string& url) -> std::optional<PredictedHop> {
+    std::optional<NginxUrlCase> next = EvaluateUrl(target, url, c.ipv6);
+    if (!next) return std::nullopt;
+    return hop(next->answer, *next);
+  };
+  return FollowRedirects(c.url, hop(c.answer, c), RedirectRulesFor(target), predict);
+}
+
 void NginxRemediator::Diagnose(const Target& target, const Host&, Diagnosis& out) {
   if (config_invalid_) {
     Finding f{FindingCode::kConfigInvalid,
@@ -150,7 +189,10 @@ void NginxRemediator::Diagnose(const Target& target, const Host&, Diagnosis& out
   std::vector<Finding> findings;
   for (const NginxUrlCase& c : cases) {
     out.predictions.push_back(ToPrediction(*config_, c));
-    if (c.selection) UrlFindings(*config_, target, c, findings);
+    if (!c.selection) continue;
+    RedirectOutcome end;
+    if (!c.tls_mismatch && c.answer.outcome == nginx::Outcome::kRedirect) end = FollowRedirect(target, c);
+    UrlFindings(*config_, target, c, end, findings);
   }
   NoListener(cases, findings);
   std::set<std::string> seen;  // IPv4 and IPv6 often find the same thing

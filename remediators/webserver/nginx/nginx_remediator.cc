@@ -4,7 +4,10 @@
 // reaches a document root (it only places the file there); otherwise it inserts the
 // marked snippet into every server block a validation request reaches, checks by
 // re-predicting the edited configuration that every URL is then served from the agent's
-// webroot, and adds the file and a test-and-reload step. Diagnose is in
+// webroot, and adds the file and a test-and-reload step. A redirect the CA would follow
+// still gets the snippet (harmless, and the path then answers directly). PlanCleanup
+// removes the snippets and the file from the agent's webroot and from every document
+// root the validation URLs reach (where a docroot-only fix put it). Diagnose is in
 // nginx_diagnose.cc.
 #include "remediators/webserver/nginx/nginx_remediator.h"
 
@@ -84,44 +87,67 @@ Result<bool> NginxRemediator::Detect(const Host& host) {
   return true;
 }
 
+NginxUrlCase NginxRemediator::EvaluateOne(const nginx::Config& config, const UrlSetting& at,
+                                          const std::string& domain, bool https, int port,
+                                          bool ipv6, const std::string& path) const {
+  std::string authority = domain + (port == (https ? 443 : 80) ? "" : ":" + std::to_string(port));
+  NginxUrlCase c{domain, (https ? "https://" : "http://") + authority + path, https, ipv6,
+                 std::nullopt, at.servers, false, {}, {}};
+  c.selection = nginx::SelectServer(*at.servers, domain, nginx::Endpoint{port, ipv6, at.local});
+  if (c.selection) {
+    c.tls_mismatch = https != SocketHasSsl(*at.servers, *c.selection->listen);
+    nginx::Request request{https ? "https" : "http", domain, port, path};
+    c.answer = nginx::Predict(config, *c.selection->server, request, at.real);
+    c.assumed = nginx::Predict(config, *c.selection->server, request, at.assumed);
+  }
+  return c;
+}
+
+NginxRemediator::UrlSetting NginxRemediator::Setting(const Target& target,
+                                                     const nginx::Config& config) const {
+  UrlSetting at;
+  at.servers =
+      std::make_shared<const std::vector<nginx::ServerBlock>>(nginx::CollectServers(config));
+  at.local = options_.local_addresses.value_or(InterfaceAddresses());
+  at.real = nginx::RealFiles();
+  at.assumed = at.real;
+  at.assumed.is_file = [real = at.real, token = target.token](const std::string& p) {
+    return real.is_file(p) || std::filesystem::path(p).filename() == token;
+  };
+  return at;
+}
+
 std::vector<NginxUrlCase> NginxRemediator::Evaluate(const Target& target,
                                                     const nginx::Config* config) const {
   if (config == nullptr) config = config_ ? &*config_ : nullptr;
   if (config == nullptr) return {};
-  auto servers =
-      std::make_shared<const std::vector<nginx::ServerBlock>>(nginx::CollectServers(*config));
-  std::vector<std::string> local = options_.local_addresses.value_or(InterfaceAddresses());
-  nginx::FileView real = nginx::RealFiles();
-  nginx::FileView assumed = real;
-  assumed.is_file = [&](const std::string& p) {
-    return real.is_file(p) || std::filesystem::path(p).filename() == target.token;
-  };
+  UrlSetting at = Setting(target, *config);
   std::vector<NginxUrlCase> cases;
   for (const std::string& domain : target.domains) {
     for (bool https : {false, true}) {
       for (bool ipv6 : {false, true}) {
-        NginxUrlCase c{domain,
-                       (https ? "https://" : "http://") + domain + target.UrlPath(),
-                       https,
-                       ipv6,
-                       std::nullopt,
-                       servers,
-                       false,
-                       {},
-                       {}};
-        int port = https ? 443 : 80;
-        c.selection = nginx::SelectServer(*servers, domain, nginx::Endpoint{port, ipv6, local});
-        if (c.selection) {
-          c.tls_mismatch = https != SocketHasSsl(*servers, *c.selection->listen);
-          nginx::Request request{https ? "https" : "http", domain, port, target.UrlPath()};
-          c.answer = nginx::Predict(*config, *c.selection->server, request, real);
-          c.assumed = nginx::Predict(*config, *c.selection->server, request, assumed);
-        }
-        cases.push_back(std::move(c));
+        cases.push_back(
+            EvaluateOne(*config, at, domain, https, https ? 443 : 80, ipv6, target.UrlPath()));
       }
     }
   }
   return cases;
+}
+
+std::optional<NginxUrlCase> NginxRemediator::EvaluateUrl(const Target& target,
+                                                         const std::string& url,
+                                                         bool ipv6) const {
+  std::optional<UrlRequest> r = SplitUrl(url);
+  if (!config_ || !r) return std::nullopt;
+  NginxUrlCase c = EvaluateOne(*config_, Setting(target, *config_), r->host, r->scheme == "https",
+                               r->port, ipv6, r->path);
+  bool ours = std::find(target.domains.begin(), target.domains.end(), r->host) !=
+              target.domains.end();
+  if (!c.selection) return std::nullopt;
+  if (!ours && !c.selection->NameMatched() && !nginx::ServerNameMatches(*c.selection->server, r->host)) {
+    return std::nullopt;  // another host: it may not even resolve to this server
+  }
+  return c;
 }
 
 Step NginxRemediator::ReloadStep() const {
@@ -205,7 +231,18 @@ Result<void> NginxRemediator::PlanCleanup(const Target& target, const Host&, Pla
         EditFile{file.path, file.text, after, UnifiedDiff(file.path, file.text, after)}});
   }
   if (edited) plan.steps.push_back(ReloadStep());
-  AppendValidationFileRemoval(kAgentWebroot, target, "webserver.nginx.remove-file", std::string(id()), plan);
+  // Where fix put the file: the agent's webroot, or the document root every URL reached.
+  std::set<std::string> roots = {kAgentWebroot};
+  for (const NginxUrlCase& c : Evaluate(target)) {
+    const nginx::Answer& a = c.assumed;
+    if (c.selection && !c.tls_mismatch && a.outcome == nginx::Outcome::kFile && !a.docroot.empty() &&
+        a.file == ValidationFilePath(a.docroot, target)) {
+      roots.insert(a.docroot);
+    }
+  }
+  for (const std::string& root : roots) {
+    AppendValidationFileRemoval(root, target, "webserver.nginx.remove-file:" + root, std::string(id()), plan);
+  }
   return {};
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "remediators/remediator.h"
+#include "remediators/webserver/common/redirect_follow.h"
 #include "remediators/webserver/nginx/nginx_config.h"
 #include "remediators/webserver/nginx/nginx_detect.h"
 #include "remediators/webserver/nginx/nginx_predict.h"
@@ -55,8 +56,24 @@ class NginxRemediator : public Remediator {
   /// Every validation URL of the target against `config` (the current one by default).
   std::vector<NginxUrlCase> Evaluate(const Target& target,
                                      const nginx::Config* config = nullptr) const;
+  /// Any http(s) URL whose host this nginx names (or a --domain), against the current
+  /// configuration: where a redirect on the validation path leads. nullopt otherwise.
+  std::optional<NginxUrlCase> EvaluateUrl(const Target& target, const std::string& url,
+                                          bool ipv6) const;
+  /// Where the CA's fetch of a URL that nginx answers with a redirect ends.
+  RedirectOutcome FollowRedirect(const Target& target, const NginxUrlCase& c) const;
 
  private:
+  /// What every URL of one evaluation shares.
+  struct UrlSetting {
+    std::shared_ptr<const std::vector<nginx::ServerBlock>> servers;
+    std::vector<std::string> local;
+    nginx::FileView real, assumed;
+  };
+  UrlSetting Setting(const Target& target, const nginx::Config& config) const;
+  NginxUrlCase EvaluateOne(const nginx::Config& config, const UrlSetting& at,
+                           const std::string& domain, bool https, int port, bool ipv6,
+                           const std::string& path) const;
   Result<void> PlanEdit(const Target& target, const std::vector<NginxUrlCase>& cases,
                         Plan& plan) const;
   Step ReloadStep() const;

@@ -7,7 +7,11 @@
 #include "remediators/webserver/nginx/nginx_script.h"
 
 #include <cctype>
-#include <regex>
+#include <cstdint>
+#include <memory>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 
 namespace dcv::nginx {
 namespace {
@@ -82,26 +86,32 @@ std::optional<std::string> Expand(std::string_view text, const ScriptState& stat
 
 std::optional<bool> RegexSearch(const std::string& pattern, const std::string& subject,
                                 bool caseless, std::vector<std::string>* captures) {
-  for (size_t i = pattern.find("(?"); i != std::string::npos; i = pattern.find("(?", i + 1)) {
-    char next = i + 2 < pattern.size() ? pattern[i + 2] : '\0';
-    bool escaped = i > 0 && pattern[i - 1] == '\\';
-    if (!escaped && next != ':' && next != '=' && next != '!') {
-      return std::nullopt;  // named groups, inline flags, lookbehind: PCRE-only
+  // PCRE2, the engine nginx itself is built with: named groups, inline flags and
+  // lookbehind mean what they mean to nginx. A pattern PCRE2 rejects is one nginx -t
+  // rejects too: unknown here.
+  int error = 0;
+  PCRE2_SIZE offset = 0;
+  std::unique_ptr<pcre2_code, decltype(&pcre2_code_free)> code(
+      pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(), caseless ? PCRE2_CASELESS : 0,
+                    &error, &offset, nullptr),
+      &pcre2_code_free);
+  if (!code) return std::nullopt;
+  std::unique_ptr<pcre2_match_data, decltype(&pcre2_match_data_free)> match(
+      pcre2_match_data_create_from_pattern(code.get(), nullptr), &pcre2_match_data_free);
+  const int rc = pcre2_match(code.get(), reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0, 0,
+                             match.get(), nullptr);
+  if (rc == PCRE2_ERROR_NOMATCH) return false;
+  if (rc < 0) return std::nullopt;  // a resource limit: nginx would log an error
+  if (captures != nullptr) {
+    captures->clear();
+    const PCRE2_SIZE* ovector = pcre2_get_ovector_pointer(match.get());
+    const std::uint32_t groups = pcre2_get_ovector_count(match.get());
+    for (std::uint32_t g = 0; g < groups; ++g) {
+      const PCRE2_SIZE from = ovector[2 * g], to = ovector[2 * g + 1];
+      captures->push_back(from == PCRE2_UNSET ? std::string() : subject.substr(from, to - from));
     }
   }
-  try {
-    auto flags = std::regex::ECMAScript;
-    if (caseless) flags |= std::regex::icase;
-    std::smatch m;
-    if (!std::regex_search(subject, m, std::regex(pattern, flags))) return false;
-    if (captures != nullptr) {
-      captures->clear();
-      for (const auto& group : m) captures->push_back(group.str());
-    }
-    return true;
-  } catch (const std::regex_error&) {
-    return std::nullopt;
-  }
+  return true;
 }
 
 namespace {

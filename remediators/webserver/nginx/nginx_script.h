@@ -27,8 +27,8 @@ struct ScriptState {
 /// Expands variables in `text`; nullopt if a variable's value cannot be known.
 std::optional<std::string> Expand(std::string_view text, const ScriptState& state);
 
-/// Regex search as nginx does (PCRE, unanchored). nullopt when the pattern is outside
-/// what std::regex understands. On a match, `captures` (if given) receives $0..$n.
+/// Regex search as nginx does it (PCRE2, unanchored). nullopt when PCRE2 rejects the
+/// pattern. On a match, `captures` (if given) receives $0..$n (named groups by number).
 std::optional<bool> RegexSearch(const std::string& pattern, const std::string& subject,
                                 bool caseless, std::vector<std::string>* captures);
 

@@ -8,7 +8,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <regex>
+
+#include "remediators/webserver/nginx/nginx_script.h"
 
 namespace dcv::nginx {
 namespace {
@@ -117,11 +118,7 @@ std::vector<std::pair<const ServerBlock*, const Listen*>> Candidates(
 }
 
 bool RegexMatches(const std::string& pattern, const std::string& host) {
-  try {
-    return std::regex_search(host, std::regex(pattern, std::regex::ECMAScript));
-  } catch (const std::regex_error&) {
-    return false;
-  }
+  return RegexSearch(pattern, host, false, nullptr).value_or(false);
 }
 
 /// Length of the matched wildcard part (0 = no match); `head` for "*.x"/".x", else "x.*".

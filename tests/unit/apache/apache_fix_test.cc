@@ -5,7 +5,9 @@
 // needed), the answers to /, /index.html and /some/app/path must not change, and
 // PlanCleanup must restore every file byte for byte. The fix rate is printed; cases the
 // agent refuses are listed with the reason. Also: the main-server-only layout (RHEL's stock
-// httpd.conf) and Diagnose's findings with file:line.
+// httpd.conf) and Diagnose's findings with file:line; a redirect the CA follows to the
+// file is a warning, one to a URL without it (or one the CA refuses) an error; cleanup
+// removes the file a docroot-only fix put in the DocumentRoot.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -236,6 +238,95 @@ TEST(ApacheDiagnose, DocrootOutsideGrantIsDeniedAndWwwLandsOnTheDefaultVhost) {
                                           f.evidence.find("port 443") != std::string::npos);
   }
   EXPECT_TRUE(no_listener_443);
+}
+
+/// The REDIRECT_ON_PATH findings of the certbot redirect case (file placed or not, the
+/// rule's target rewritten by `edit`), diagnosed for --ca letsencrypt.
+std::vector<Finding> CertbotRedirects(const std::string& content, const std::string& from = "",
+                                      const std::string& to = "") {
+  CorpusCase c("10-certbot-apache-redirect", Certificate().cert(), Certificate().key());
+  if (!content.empty()) c.PlaceValidationFile(content);
+  if (!from.empty()) {
+    std::string site = c.dir() + "/sites-enabled/example.conf";
+    std::string text = apache::testing::ReadAll(site);
+    apache::testing::ReplaceAll(text, from, to);
+    std::ofstream(site, std::ios::binary) << text;
+  }
+  SystemProcessRunner runner;
+  Host host{runner, {}, {}, "unit-test"};
+  ApacheRemediator r(CorpusOptions(c));
+  EXPECT_TRUE(r.Detect(host));
+  Target target = CorpusTarget();
+  target.ca = "letsencrypt";
+  Diagnosis d;
+  r.Diagnose(target, host, d);
+  std::vector<Finding> out;
+  for (const Finding& f : d.findings) {
+    if (f.code == FindingCode::kRedirectOnPath || f.severity == Severity::kError) out.push_back(f);
+  }
+  return out;
+}
+
+TEST(ApacheDiagnose, RedirectToHttpsThatServesTheFileIsAWarning) {
+  std::vector<Finding> found = CertbotRedirects("oracle-token-123");
+  ASSERT_EQ(found.size(), 2u);  // the two http URLs, and no error at all
+  for (const Finding& f : found) {
+    SCOPED_TRACE(f.url);
+    EXPECT_EQ(f.code, FindingCode::kRedirectOnPath);
+    EXPECT_EQ(f.severity, Severity::kWarning);
+    std::string https = "https://" + f.url.substr(std::string("http://").size());
+    EXPECT_NE(f.evidence.find("the CA follows it to " + https + ", which serves the file"),
+              std::string::npos)
+        << f.evidence;
+  }
+}
+
+TEST(ApacheDiagnose, RedirectToAUrlWithoutTheFileOrRefusedIsAnError) {
+  struct Variant {
+    std::string content, from, to, why;
+  };
+  for (const Variant& v :
+       {Variant{"", "", "", "which answers 404"},
+        Variant{"oracle-token-123", "https://%{SERVER_NAME}%", "https://%{SERVER_NAME}:8443%", "port 8443"},
+        Variant{"oracle-token-123", "R=permanent", "R=303", "303"}}) {
+    SCOPED_TRACE(v.why);
+    int redirects = 0;
+    for (const Finding& f : CertbotRedirects(v.content, v.from, v.to)) {
+      if (f.code != FindingCode::kRedirectOnPath) continue;
+      ++redirects;
+      EXPECT_EQ(f.severity, Severity::kError);
+      EXPECT_NE(f.evidence.find(v.why), std::string::npos) << f.evidence;
+    }
+    EXPECT_EQ(redirects, 2);
+  }
+}
+
+TEST(ApacheFix, CleanupRemovesTheFileAFixPutInTheDocumentRoot) {
+  CorpusCase c("01-debian-default", Certificate().cert(), Certificate().key());
+  SystemProcessRunner runner;
+  Host host{runner, {}, {}, "unit-test"};
+  ApacheRemediator r(CorpusOptions(c));
+  ASSERT_TRUE(r.Detect(host));
+  Plan fix;
+  ASSERT_TRUE(r.PlanFix(CorpusTarget(), host, Diagnosis{}, fix));
+  const WriteFile* write = nullptr;
+  for (const Step& s : fix.steps) {
+    if (const auto* w = std::get_if<WriteFile>(&s.action)) write = w;
+    EXPECT_FALSE(std::holds_alternative<EditFile>(s.action));  // the docroot is served already
+  }
+  ASSERT_NE(write, nullptr);
+  fs::create_directories(fs::path(write->path).parent_path());
+  std::ofstream(write->path, std::ios::binary) << write->content;  // what the executor does
+
+  Plan cleanup;
+  ASSERT_TRUE(r.PlanCleanup(CorpusTarget(), host, cleanup));
+  const RemoveFile* removal = nullptr;
+  for (const Step& s : cleanup.steps) {
+    const auto* rm = std::get_if<RemoveFile>(&s.action);
+    if (rm && rm->path == write->path) removal = rm;
+  }
+  ASSERT_NE(removal, nullptr) << "no removal of " << write->path;
+  EXPECT_EQ(removal->expected_content, write->content);  // the guard: exactly what fix wrote
 }
 
 }  // namespace

@@ -6,7 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <set>
+#include <sstream>
 
 #include "tests/unit/nginx/corpus_case.h"
 
@@ -152,6 +155,27 @@ TEST_F(PredictTest, UnknownIsHonest) {
   EXPECT_EQ(Ask("server {\n return 444;\n}").outcome, Outcome::kNoResponse);
 }
 
+/// True when the server block's ssl_ciphers offer only suites authenticated by an RSA key
+/// (every enabled entry names RSA or is a plain-RSA suite like AES128-SHA) and TLS 1.3 is off.
+bool OnlyRsaCiphers(const ServerBlock& server) {
+  bool tls13 = true, rsa_only = false;
+  for (const Directive& d : server.directive->children) {
+    if (d.name == "ssl_protocols") {
+      tls13 = std::find(d.args.begin(), d.args.end(), "TLSv1.3") != d.args.end();
+    }
+    if (d.name != "ssl_ciphers" || d.args.empty()) continue;
+    rsa_only = true;
+    std::istringstream list(d.args[0]);
+    for (std::string suite; std::getline(list, suite, ':');) {
+      if (suite.empty() || suite[0] == '!') continue;
+      const bool plain_rsa = suite.find("ECDHE") == std::string::npos && suite.find("DHE") == std::string::npos;
+      if (suite.find("RSA") == std::string::npos && !plain_rsa) rsa_only = false;
+      if (suite.find("ECDSA") != std::string::npos) rsa_only = false;
+    }
+  }
+  return rsa_only && !tls13;
+}
+
 /// Every validation URL of a corpus case, predicted and compared with nginx's answer.
 void CheckCorpusCase(const std::string& name) {
   SCOPED_TRACE(name);
@@ -178,6 +202,18 @@ void CheckCorpusCase(const std::string& name) {
         *config, *sel->server,
         Request{https ? "https" : "http", host, port, "/.well-known/pki-validation/fileauth.txt"},
         RealFiles());
+    if (row.status == "empty-reply") {  // nginx closed the connection: `return 444`
+      EXPECT_EQ(a.outcome, Outcome::kNoResponse) << DescribeAnswer(*config, a);
+      continue;
+    }
+    if (row.status == "tls-error") {
+      // The handshake failed: the case's ssl_ciphers admit RSA-authenticated suites only,
+      // the oracle's certificate is EC P-256. The configuration alone cannot say so (the
+      // key type is in the certificate); the verifier sees it over the network.
+      EXPECT_TRUE(https);
+      EXPECT_TRUE(OnlyRsaCiphers(*sel->server)) << "a TLS failure this test cannot explain";
+      continue;
+    }
     if (row.body.rfind("upstream:", 0) == 0) {
       EXPECT_EQ(a.outcome, Outcome::kUpstream) << a.note;
       continue;
@@ -190,15 +226,29 @@ void CheckCorpusCase(const std::string& name) {
   }
 }
 
-TEST(PredictCorpus, CertbotRedirect) { CheckCorpusCase("02-certbot-nginx-redirect"); }
-TEST(PredictCorpus, MastodonProxyAll) { CheckCorpusCase("18-mastodon-proxy-all"); }
-TEST(PredictCorpus, JitsiAliasRegex) { CheckCorpusCase("20-jitsi-wellknown-alias-regex"); }
-TEST(PredictCorpus, ShaarliDotDeny) { CheckCorpusCase("22-shaarli-https-dotdeny"); }
-TEST(PredictCorpus, IfHostRewrite) { CheckCorpusCase("23-hosting-ifhost-rewrite"); }
-TEST(PredictCorpus, BasicAuthAllowList) { CheckCorpusCase("24-hosting-basicauth-allowlist"); }
-TEST(PredictCorpus, DefaultPlusLaravelWrongVhost) {
-  CheckCorpusCase("28-debian-default-plus-laravel-www");
+// Every nginx case of the corpus (tests/fixtures/nginx/corpus, 24 real configurations with
+// what nginx 1.22 answered): each of its 8 validation URLs (http/https x apex/www x IPv4/IPv6).
+class PredictCorpus : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(PredictCorpus, MatchesWhatNginxAnswered) { CheckCorpusCase(GetParam()); }
+
+std::vector<std::string> AllCorpusCases() {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(DCV_FIXTURES) + "/nginx/corpus")) {
+    if (entry.is_directory()) names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
 }
+
+INSTANTIATE_TEST_SUITE_P(Corpus, PredictCorpus, ::testing::ValuesIn(AllCorpusCases()),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           std::string name = "case_" + info.param;
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
+                         });
+
+TEST(PredictCorpusSize, HasEveryNginxCase) { EXPECT_EQ(AllCorpusCases().size(), 24u); }
 
 }  // namespace
 }  // namespace dcv::nginx

@@ -2,6 +2,9 @@
 // corpus configurations (findings with their file:line); PlanFix's edit, checked by
 // applying it and predicting again; idempotence; the docroot-only plan; cleanup restoring
 // every file byte for byte; and the refusal to touch a configuration failing `nginx -t`.
+// Redirects on the path are followed with the CA's rules: a warning when the chain ends in
+// the file, an error when it does not or the CA may not follow it. Cleanup removes the
+// file from the document root a docroot-only fix wrote it to.
 #include "remediators/webserver/nginx/nginx_remediator.h"
 
 #include <gtest/gtest.h>
@@ -230,6 +233,111 @@ TEST_F(NginxRemediatorTest, AlreadyServedFromDocrootPlansOnlyTheFile) {
   Plan none;
   ASSERT_TRUE(r->PlanFix(target_, host_, {}, none));
   EXPECT_TRUE(none.empty());
+}
+
+const Finding* OnlyRedirect(const Diagnosis& d, const std::string& url) {
+  const Finding* found = nullptr;
+  for (const Finding& f : d.findings) {
+    if (f.code == FindingCode::kRedirectOnPath && f.url == url) found = &f;
+  }
+  return found;
+}
+
+bool HasError(const Diagnosis& d) {
+  for (const Finding& f : d.findings) {
+    if (f.severity == Severity::kError) return true;
+  }
+  return false;
+}
+
+TEST_F(NginxRemediatorTest, RedirectToAUrlThatServesTheFileIsAWarning) {
+  nginx::testing::CorpusCase c("02-certbot-nginx-redirect");  // :80 301s to https://$host
+  c.PlaceValidationFile(target_.content);
+  target_.ca = "letsencrypt";
+  auto r = DetectCase(c);
+  Diagnosis d;
+  r->Diagnose(target_, host_, d);
+  for (const std::string& domain : target_.domains) {
+    SCOPED_TRACE(domain);
+    const Finding* redirect = OnlyRedirect(d, "http://" + domain + target_.UrlPath());
+    ASSERT_NE(redirect, nullptr);
+    EXPECT_EQ(redirect->severity, Severity::kWarning);
+    EXPECT_NE(redirect->evidence.find("the CA follows it to https://" + domain + target_.UrlPath() +
+                                      ", which serves the file"),
+              std::string::npos)
+        << redirect->evidence;
+    EXPECT_EQ(redirect->source, nginx::testing::WhereIs(c.dir() + "/sites-enabled/default",
+                                                        "return 301 https://$host$request_uri;",
+                                                        "if ($host = " + domain + ")"));
+  }
+  EXPECT_FALSE(HasError(d));
+}
+
+TEST_F(NginxRemediatorTest, RedirectToAUrlWithoutTheFileIsAnError) {
+  nginx::testing::CorpusCase c("02-certbot-nginx-redirect");
+  auto r = DetectCase(c);
+  Diagnosis d;
+  r->Diagnose(target_, host_, d);
+  const Finding* redirect = OnlyRedirect(d, "http://example.test" + target_.UrlPath());
+  ASSERT_NE(redirect, nullptr);
+  EXPECT_EQ(redirect->severity, Severity::kError);
+  EXPECT_NE(redirect->evidence.find("which answers 404"), std::string::npos) << redirect->evidence;
+
+  c.PlaceValidationFile("someone else's value");
+  auto stale = DetectCase(c);
+  Diagnosis d2;
+  stale->Diagnose(target_, host_, d2);
+  redirect = OnlyRedirect(d2, "http://example.test" + target_.UrlPath());
+  ASSERT_NE(redirect, nullptr);
+  EXPECT_EQ(redirect->severity, Severity::kError);
+  EXPECT_NE(redirect->evidence.find("with other content"), std::string::npos) << redirect->evidence;
+}
+
+TEST_F(NginxRemediatorTest, RedirectTheCaRefusesIsAnErrorEvenWhenItsTargetServesTheFile) {
+  struct Variant {
+    std::string from, to, why;
+  };
+  for (const Variant& v : {Variant{"return 301 https://$host$", "return 301 https://$host:8443$", "port 8443"},
+                           Variant{"return 301 https://$host$", "return 303 https://$host$", "303"}}) {
+    SCOPED_TRACE(v.to);
+    nginx::testing::CorpusCase c("02-certbot-nginx-redirect");
+    c.PlaceValidationFile(target_.content);
+    std::string site = c.dir() + "/sites-enabled/default";
+    std::string text = nginx::testing::ReadAll(site);
+    nginx::testing::ReplaceAll(text, v.from, v.to);
+    std::ofstream(site, std::ios::binary) << text;
+    target_.ca = "letsencrypt";
+    auto r = DetectCase(c);
+    Diagnosis d;
+    r->Diagnose(target_, host_, d);
+    const Finding* redirect = OnlyRedirect(d, "http://www.example.test" + target_.UrlPath());
+    ASSERT_NE(redirect, nullptr);
+    EXPECT_EQ(redirect->severity, Severity::kError);
+    EXPECT_NE(redirect->evidence.find("the CA stops"), std::string::npos) << redirect->evidence;
+    EXPECT_NE(redirect->evidence.find(v.why), std::string::npos) << redirect->evidence;
+  }
+}
+
+TEST_F(NginxRemediatorTest, CleanupRemovesTheFileAFixPutInTheDocroot) {
+  nginx::testing::CorpusCase c("23-hosting-ifhost-rewrite");
+  auto r = DetectCase(c);
+  target_.domains = {"example.test"};
+  Plan fix;
+  ASSERT_TRUE(r->PlanFix(target_, host_, {}, fix));
+  ASSERT_EQ(fix.steps.size(), 1u);
+  const auto& write = std::get<WriteFile>(fix.steps[0].action);
+  fs::create_directories(fs::path(write.path).parent_path());
+  std::ofstream(write.path, std::ios::binary) << write.content;  // what the executor does
+
+  Plan cleanup;
+  ASSERT_TRUE(r->PlanCleanup(target_, host_, cleanup));
+  const RemoveFile* removal = nullptr;
+  for (const Step& s : cleanup.steps) {
+    const auto* rm = std::get_if<RemoveFile>(&s.action);
+    if (rm && rm->path == write.path) removal = rm;
+  }
+  ASSERT_NE(removal, nullptr) << "no removal of " << write.path;
+  EXPECT_EQ(removal->expected_content, write.content);  // the guard: exactly what fix wrote
 }
 
 TEST_F(NginxRemediatorTest, RefusesConfigurationThatFailsNginxTest) {
