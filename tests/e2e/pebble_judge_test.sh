@@ -281,7 +281,8 @@ reset; site redirect-303 "$(redirect_site 303 "https://\$host" "$SERVE_443")"
 judge redirect-303 invalid REDIRECT_BAD_TARGET "pebble follows redirects with Go's default policy: 303 too" exact "$D"
 
 reset
-site redirect-loop "$(redirect_site 301 "https://\$host" "server {
+# http redirects to https, whose challenge location redirects back to http
+LOOP_SITE="$(redirect_site 301 "https://\$host" "server {
 @443@
 	server_name $D;
 @hdr@
@@ -290,6 +291,7 @@ site redirect-loop "$(redirect_site 301 "https://\$host" "server {
 		return 301 http://\$host\$request_uri;
 	}
 }")"
+site redirect-loop "$LOOP_SITE"
 judge redirect-loop invalid REDIRECT_BAD_TARGET - exact "$D"
 
 reset; site body-padded "$SERVE"
@@ -379,15 +381,7 @@ reset; site fix-redirect "$(redirect_site 301 "https://\$host" "server {
 }")"
 issue redirect
 
-reset; site fix-loop-nft "$(redirect_site 301 "https://\$host" "server {
-@443@
-	server_name $D;
-@hdr@
-	root /var/www/judge;
-	location /.well-known/acme-challenge/ {
-		return 301 http://\$host\$request_uri;
-	}
-}")"
+reset; site fix-loop-nft "$LOOP_SITE"
 nft_load "$(nft_rules inet)"
 issue loop-nft
 

@@ -13,33 +13,12 @@
 
 #include "remediators/webroot/validation_file.h"
 #include "tests/unit/nginx/corpus_case.h"
+#include "tests/unit/nginx/nginx_test_support.h"
 
 namespace dcv {
 namespace {
 
 namespace fs = std::filesystem;
-
-/// Records every argv; answers -V with a build for `prefix`, -t with `test_ok`.
-class FakeRunner : public ProcessRunner {
- public:
-  ProcessResult Run(const std::vector<std::string>& argv, const ProcessOptions&) override {
-    calls.push_back(argv);
-    ProcessResult r;
-    r.started = true;
-    r.exit_status = 0;
-    if (argv.back() == "-V") {
-      r.err = "nginx version: nginx/1.22.1\nconfigure arguments: --prefix=" + prefix +
-              " --conf-path=" + prefix + "/nginx.conf --with-http_ssl_module\n";
-    } else if (argv.back() == "-t" && !test_ok) {
-      r.exit_status = 1;
-      r.err = "nginx: [emerg] unknown directive \"bogus\" in /x/nginx.conf:3\n";
-    }
-    return r;
-  }
-  std::string prefix;
-  bool test_ok = true;
-  std::vector<std::vector<std::string>> calls;
-};
 
 class NginxRemediatorTest : public ::testing::Test {
  protected:
@@ -70,7 +49,7 @@ class NginxRemediatorTest : public ::testing::Test {
   }
 
   fs::path proc_;
-  FakeRunner runner_;
+  FakeNginxRunner runner_;
   Host host_{runner_, {}, {}, "run-1"};
   Target target_;
 };
@@ -169,19 +148,6 @@ TEST_F(NginxRemediatorTest, DiagnoseReportsWrongVhostAndMissingFile) {
   ASSERT_NE(missing, nullptr);
   EXPECT_NE(missing->evidence.find(c.dir() + "/www/example.test/public/.well-known"),
             std::string::npos);
-}
-
-/// Applies the plan's edits to disk, returns the files' original texts.
-std::map<std::string, std::string> ApplyEdits(const Plan& plan) {
-  std::map<std::string, std::string> originals;
-  for (const Step& s : plan.steps) {
-    if (const auto* e = std::get_if<EditFile>(&s.action)) {
-      EXPECT_EQ(nginx::testing::ReadAll(e->path), e->expected_before);
-      originals.emplace(e->path, e->expected_before);
-      std::ofstream(e->path, std::ios::binary) << e->content;
-    }
-  }
-  return originals;
 }
 
 TEST_F(NginxRemediatorTest, PlanFixEditsEveryBlockAndEditedConfigServesTheFile) {
