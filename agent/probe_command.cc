@@ -1,6 +1,8 @@
 // `dcv-agent probe serve`: runs this machine as an outside vantage point for another
 // host's `verify --probe`. It fetches only what authenticated callers ask, with the same
-// CA rules as the local verifier.
+// CA rules as the local verifier, never at private or other non-public addresses unless
+// --allow-private (for test beds), and, started as root, as --user (default nobody) once
+// its socket is bound.
 #include "agent/cli_options.h"
 #include "agent/commands.h"
 #include "agent/recovery.h"
@@ -14,12 +16,16 @@ struct ProbeOptions {
   std::string listen;
   std::string key_file;
   int max_concurrent = 16;
+  bool allow_private = false;
+  std::string user = "nobody";
 };
 
 int RunProbeServe(const ProbeOptions& options) {
   ProbeServeOptions serve;
   serve.listen = options.listen;
   serve.max_concurrent = options.max_concurrent;
+  serve.allow_private = options.allow_private;
+  serve.run_as_user = options.user;
   if (!options.key_file.empty()) {
     Result<std::string> key = ReadProbeKey(options.key_file);
     if (!key) return ReportUsageError(MakeError("invalid --key-file: " + key.error().message));
@@ -41,6 +47,10 @@ void SetupProbeCommand(CLI::App& app, CommandFn& run) {
   serve->add_option("--key-file", options->key_file, "Shared key; requests must be signed with it");
   serve->add_option("--max-concurrent", options->max_concurrent, "Requests handled at once")
       ->check(CLI::Range(1, 256))->capture_default_str();
+  serve->add_flag("--allow-private", options->allow_private,
+                  "Also fetch private, loopback, link-local and other non-public addresses");
+  serve->add_option("--user", options->user, "When started as root, run as this user once listening")
+      ->capture_default_str();
   serve->add_flag("-v,--verbose", output->verbose, "More log output on stderr (repeatable)");
   serve->callback([&run, options, output] {
     run = [options, output] {

@@ -65,6 +65,7 @@ void SetupRollbackCommand(CLI::App& app, CommandFn& run) {
   which->add_flag("--recover", options->recover, "Undo every interrupted run");
   which->require_option(1);
   AddStateDirOption(*command, options->state_dir);
+  AddLockTimeoutOption(*command);
   AddOutputOptions(*command, *output);
   command->callback([&run, options, output] {
     run = [options, output] {

@@ -42,7 +42,27 @@ Result<void> EnsureDir(const std::string& dir, mode_t mode) {
   return {};
 }
 
+// The pid written in the lock file by the run that holds it ("" if unreadable).
+std::string LockHolder(int fd) {
+  char text[32] = {};
+  ssize_t got = ::pread(fd, text, sizeof text - 1, 0);
+  std::string pid(text, got > 0 ? static_cast<std::size_t>(got) : 0);
+  pid.erase(std::find_if(pid.begin(), pid.end(), [](char c) { return c < '0' || c > '9'; }),
+            pid.end());
+  return pid;
+}
+
+void WriteLockHolder(int fd) {
+  std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd, 0) == 0 && ::pwrite(fd, pid.data(), pid.size(), 0) > 0) ::fsync(fd);
+}
+
+int default_lock_timeout_s = 30;
+
 }  // namespace
+
+int DefaultLockTimeout() { return default_lock_timeout_s; }
+void SetDefaultLockTimeout(int seconds) { default_lock_timeout_s = seconds; }
 
 std::string NewRunId() {
   std::time_t now = std::time(nullptr);
@@ -63,15 +83,19 @@ Result<Journal> Journal::Open(const std::string& state_dir, int lock_timeout_s) 
   const std::string lock_path = state_dir + "/lock";
   int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) return MakeError("cannot open " + lock_path + ": " + std::strerror(errno));
+  if (lock_timeout_s < 0) lock_timeout_s = DefaultLockTimeout();
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(lock_timeout_s);
   while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     if (std::chrono::steady_clock::now() >= deadline) {
+      std::string holder = LockHolder(fd);
       ::close(fd);
-      return MakeError("another dcv-agent run holds " + lock_path + "; gave up after " +
+      return MakeError("another dcv-agent run" + (holder.empty() ? "" : " (pid " + holder + ")") +
+                       " holds " + lock_path + "; gave up after " +
                        std::to_string(lock_timeout_s) + " s");
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
+  WriteLockHolder(fd);
   return Journal(state_dir, fd);
 }
 

@@ -37,8 +37,10 @@ struct UndoRecord {
 class Journal {
  public:
   /// Opens (creating 0700 if needed) the state directory; takes an exclusive lock on
-  /// <state>/lock for the life of the object, waiting at most `lock_timeout_s` seconds.
-  static Result<Journal> Open(const std::string& state_dir, int lock_timeout_s = 30);
+  /// <state>/lock for the life of the object (writing our pid into it), waiting at most
+  /// `lock_timeout_s` seconds (negative: DefaultLockTimeout()). Gives up with "another
+  /// dcv-agent run (pid N) holds <state>/lock; gave up after T s".
+  static Result<Journal> Open(const std::string& state_dir, int lock_timeout_s = -1);
   Journal(Journal&& other) noexcept;
   Journal& operator=(Journal&&) = delete;
   ~Journal();
@@ -71,6 +73,10 @@ class Journal {
   int lock_fd_ = -1;
   std::string run_id_;
 };
+
+/// How long Journal::Open waits for the lock by default: 30 s, or what --lock-timeout set.
+int DefaultLockTimeout();
+void SetDefaultLockTimeout(int seconds);
 
 /// "20261202T031700Z-3fa9c1": sortable by time, unique per run.
 std::string NewRunId();

@@ -3,8 +3,12 @@
 // #1019), InsecureSkipVerify, HTTP/1.1, the address family pinned by the caller (the
 // CA tries the first AAAA and the first A separately). Environment proxies are ignored:
 // the CA does not go through ours. The body is read only up to a cap; a larger body
-// aborts the transfer, which is reported as `body_truncated`, not as an error.
+// aborts the transfer, which is reported as `body_truncated`, not as an error. With an
+// AddressFilter, the socket is opened by our callback, which first asks the filter about
+// the very address curl is about to dial: the check and the connection cannot disagree.
 #include "agent/verify/hop_transfer.h"
+
+#include <sys/socket.h>
 
 #include <algorithm>
 
@@ -14,8 +18,8 @@ const char kVerifierUserAgent[] =
     "Mozilla/5.0 (compatible; dcv-agent/" DCV_VERSION "; +https://github.com/dcv-agent)";
 
 HopTransfer::HopTransfer(const std::string& url, Family family, std::size_t body_cap,
-                         long connect_timeout_ms, long timeout_ms)
-    : easy_(curl_easy_init()), body_cap_(body_cap) {
+                         long connect_timeout_ms, long timeout_ms, AddressFilter filter)
+    : easy_(curl_easy_init()), body_cap_(body_cap), filter_(filter) {
   headers_ = curl_slist_append(nullptr, "Accept: */*");
   curl_easy_setopt(easy_, CURLOPT_URL, url.c_str());
   curl_easy_setopt(easy_, CURLOPT_HTTPGET, 1L);
@@ -39,6 +43,26 @@ HopTransfer::HopTransfer(const std::string& url, Family family, std::size_t body
   curl_easy_setopt(easy_, CURLOPT_ERRORBUFFER, error_);
   curl_easy_setopt(easy_, CURLOPT_WRITEFUNCTION, &HopTransfer::OnBody);
   curl_easy_setopt(easy_, CURLOPT_WRITEDATA, this);
+  if (filter_ != nullptr) {
+    curl_easy_setopt(easy_, CURLOPT_OPENSOCKETFUNCTION, &HopTransfer::OnOpenSocket);
+    curl_easy_setopt(easy_, CURLOPT_OPENSOCKETDATA, this);
+  }
+}
+
+curl_socket_t HopTransfer::OnOpenSocket(void* self, curlsocktype purpose,
+                                        curl_sockaddr* address) {
+  auto* transfer = static_cast<HopTransfer*>(self);
+  if (purpose != CURLSOCKTYPE_IPCXN) {
+    transfer->refused_ = "not a plain IP connection";
+    return CURL_SOCKET_BAD;
+  }
+  std::optional<std::string> reason = transfer->filter_(&address->addr);
+  if (reason) {
+    transfer->refused_ = std::move(reason);
+    return CURL_SOCKET_BAD;
+  }
+  transfer->dialled_ = true;
+  return ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
 }
 
 HopTransfer::~HopTransfer() {
@@ -62,6 +86,12 @@ HopOutcome HopTransfer::Finish(CURLcode code) {
   HopOutcome outcome;
   if (code != CURLE_OK && !(code == CURLE_WRITE_ERROR && body_truncated_)) {
     outcome.error = error_[0] != '\0' ? std::string(error_) : curl_easy_strerror(code);
+    if (refused_ && !dialled_ && code == CURLE_COULDNT_CONNECT) {
+      outcome.refused = true;
+      outcome.error = "refused, nothing fetched: " + *refused_ +
+                      " (a probe fetches public addresses only; see probe serve --allow-private)";
+      return outcome;
+    }
     curl_off_t connect_time = 0;
     curl_easy_getinfo(easy_, CURLINFO_CONNECT_TIME_T, &connect_time);
     outcome.connect_failed =

@@ -22,9 +22,16 @@ struct ProbeServeOptions {
   std::vector<int> allowed_ports = {80, 443};
   std::size_t max_request_bytes = 64 * 1024;  // larger request bodies get 413
   std::size_t max_specs = 64;                 // more specs in one request get 400
+  /// Fetch private, loopback, link-local, unique-local, CGNAT, multicast and other
+  /// non-public addresses too (probe_address.h). Off: such a target is refused.
+  bool allow_private = false;
+  /// When started as root: the user to become once the socket is bound (empty: stay).
+  std::string run_as_user;
+  std::size_t max_connections = 512;          // connections open at once; more are closed
 };
 
-/// Runs until SIGINT/SIGTERM. Returns an Error if it cannot listen.
+/// Runs until SIGINT/SIGTERM. Returns an Error if it cannot listen, or if it runs as root
+/// with a run_as_user and cannot become that user.
 Result<void> ServeProbe(const ProbeServeOptions& options);
 
 /// The shared key from a key file: its first line, trimmed. An Error naming the path

@@ -3,6 +3,8 @@
 // the URL policy on every spec, all before any fetch. The client's rules are accepted
 // but clamped, and its allowed ports are replaced by the probe's own list: a probe must
 // not become a way to reach arbitrary ports (BR: the CA fetches on 80 and 443 only).
+// Non-public addresses are refused later, when dialled (probe_address.h), unless the
+// probe runs with --allow-private. Answers are bounded field by field.
 #include "agent/verify/probe_handler.h"
 
 #include <algorithm>
@@ -21,6 +23,21 @@ constexpr int kMaxRedirectsCap = 20;
 constexpr std::size_t kMaxBodyBytesCap = 64 * 1024;
 constexpr long kMaxConnectTimeoutMs = 30000;
 constexpr long kMaxTotalTimeoutMs = 60000;
+constexpr std::size_t kMaxTextBytes = 1024;  // per URL, Location or error in an answer
+
+void Cut(std::string& text) {
+  if (text.size() > kMaxTextBytes) text = text.substr(0, kMaxTextBytes) + "...";
+}
+
+// A result with every text field bounded (a Location header may be 100 KB long).
+CheckResult Bounded(CheckResult result) {
+  Cut(result.url);
+  if (result.location) Cut(*result.location);
+  if (result.error) Cut(*result.error);
+  for (std::string& hop : result.redirects) Cut(hop);
+  if (result.redirects.size() > kMaxRedirectsCap + 1) result.redirects.resize(kMaxRedirectsCap + 1);
+  return result;
+}
 
 FetchRules ClampRules(FetchRules rules, const std::vector<int>& allowed_ports) {
   rules.max_redirects = std::clamp(rules.max_redirects, 0, kMaxRedirectsCap);
@@ -65,6 +82,7 @@ std::variant<ProbeJob, ProbeReply> ProbeRequestHandler::ParseJob(const std::stri
   if (!rules) return ErrorReply(400, "rules: " + rules.error().message);
   ProbeJob job;
   job.rules = ClampRules(*rules, options_.allowed_ports);
+  job.allow_private = options_.allow_private;
   for (const json& entry : specs) {
     Result<FetchSpec> spec = FetchSpecFromJson(entry);
     if (!spec) return ErrorReply(400, "spec: " + spec.error().message);
@@ -83,11 +101,12 @@ void ProbeRequestHandler::Sign(ProbeReply& reply, const ProbeRequest& request) c
 
 ProbeReply ProbeRequestHandler::ResultsReply(const std::vector<CheckResult>& results) {
   json list = json::array();
-  for (const CheckResult& result : results) list.push_back(CheckResultToJson(result));
+  for (const CheckResult& result : results) list.push_back(CheckResultToJson(Bounded(result)));
   // A fetched body may hold any bytes: invalid UTF-8 is replaced rather than thrown on.
   ProbeReply reply;
   reply.body = json{{"results", std::move(list)}}.dump(-1, ' ', false,
                                                       json::error_handler_t::replace);
+  if (reply.body.size() > kMaxProbeReplyBytes) return ErrorReply(500, "answer too large");
   return reply;
 }
 

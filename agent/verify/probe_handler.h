@@ -37,7 +37,11 @@ struct ProbeReply {
 struct ProbeJob {
   std::vector<FetchSpec> specs;
   FetchRules rules;  // the client's, clamped, with the probe's own allowed ports
+  bool allow_private = false;  // false: non-public addresses are refused when dialled
 };
+
+/// Largest answer body ResultsReply produces; the client reads at most 4 MiB.
+inline constexpr std::size_t kMaxProbeReplyBytes = 3 * 1024 * 1024;
 
 class ProbeRequestHandler {
  public:
@@ -51,7 +55,8 @@ class ProbeRequestHandler {
   /// Signs `reply` as the answer to `request` when the probe has a key.
   void Sign(ProbeReply& reply, const ProbeRequest& request) const;
 
-  /// {"results": [...]} with status 200.
+  /// {"results": [...]} with status 200. Every URL, Location and error text is cut to a
+  /// bounded length, so the answer stays under kMaxProbeReplyBytes (else a 500).
   static ProbeReply ResultsReply(const std::vector<CheckResult>& results);
 
   /// {"error": message} with `status`.

@@ -3,8 +3,13 @@
 // read with a deadline and a body limit; ProbeRequestHandler decides admission, and an
 // admitted job runs FetchAll on a thread pool of max_concurrent threads so the I/O
 // thread never blocks. More jobs than that at once are answered 503 rather than queued:
-// a caller that gets "busy" retries, a queue would only turn into timeouts.
+// a caller that gets "busy" retries, a queue would only turn into timeouts. Connections
+// beyond max_connections are closed unread (a flood costs no memory), targets are
+// dialled only at public addresses unless allow_private, and a probe started as root
+// becomes run_as_user once its socket is bound.
 #include "agent/verify/probe_server.h"
+
+#include <unistd.h>
 
 #include <charconv>
 #include <csignal>
@@ -21,6 +26,8 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "agent/verify/probe_address.h"
+#include "agent/verify/probe_privileges.h"
 #include "agent/verify/verifier.h"
 
 namespace dcv {
@@ -46,7 +53,8 @@ spdlog::logger& Log() {
 // A named coroutine, not a capturing lambda: GCC 12 destroys a lambda coroutine's
 // captures twice when co_spawn owns the lambda (found by AddressSanitizer).
 asio::awaitable<std::vector<CheckResult>> RunJob(ProbeJob job) {
-  co_return FetchAll(job.specs, job.rules);
+  co_return FetchAll(job.specs, job.rules,
+                     job.allow_private ? nullptr : &RefuseNonPublicSockaddr);
 }
 
 }  // namespace
@@ -60,7 +68,14 @@ class ProbeServer::Session {
           co_await server.acceptor_.async_accept(asio::as_tuple(asio::use_awaitable));
       if (error == asio::error::operation_aborted) co_return;
       if (error) continue;
-      asio::co_spawn(server.io_, Serve(server, std::move(socket)), asio::detached);
+      if (server.open_sessions_ >= server.options_.max_connections) {
+        boost::system::error_code ignored;
+        socket.close(ignored);  // over the limit: dropped before anything is read
+        continue;
+      }
+      ++server.open_sessions_;
+      asio::co_spawn(server.io_, Serve(server, std::move(socket)),
+                     [&server](std::exception_ptr) { --server.open_sessions_; });
     }
   }
 
@@ -109,11 +124,23 @@ class ProbeServer::Session {
     co_return reply;
   }
 
+  // The first refusals in full, then one line per thousand: a flood must not flood the log.
+  static void LogRefusal(ProbeServer& server, const ProbeRequest& request,
+                         const ProbeReply& refusal) {
+    std::uint64_t count = ++server.refusals_;
+    if (count <= 20) {
+      Log().warn("refused {} {}: {} {}", request.method, request.target, refusal.status,
+                 refusal.body);
+    } else if (count % 1000 == 0) {
+      Log().warn("{} requests refused so far (latest: {} {})", count, refusal.status,
+                 refusal.body);
+    }
+  }
+
   static asio::awaitable<ProbeReply> Admitted(ProbeServer& server, const ProbeRequest& request) {
     auto admitted = server.handler_.Admit(request, UnixNow());
     if (auto* refusal = std::get_if<ProbeReply>(&admitted)) {
-      Log().warn("refused {} {}: {} {}", request.method, request.target, refusal->status,
-                 refusal->body);
+      LogRefusal(server, request, *refusal);
       co_return *refusal;
     }
     ProbeJob job = std::get<ProbeJob>(std::move(admitted));
@@ -194,14 +221,21 @@ void ProbeServer::Stop() {
 Result<void> ServeProbe(const ProbeServeOptions& options) {
   Result<std::unique_ptr<ProbeServer>> server = ProbeServer::Start(options);
   if (!server) return server.error();
+  if (::geteuid() == 0 && !options.run_as_user.empty()) {
+    if (Result<void> dropped = DropPrivileges(options.run_as_user); !dropped) {
+      return dropped.error();
+    }
+    Log().info("running as user {}", options.run_as_user);
+  }
   asio::signal_set signals((*server)->io(), SIGINT, SIGTERM);
   signals.async_wait([&server](const boost::system::error_code& error, int signal) {
     if (error) return;
     Log().info("signal {}: stopping", signal);
     (*server)->Stop();
   });
-  Log().info("probe listening on {}{}", (*server)->endpoint(),
-             options.key.empty() ? " (no key: requests are not authenticated)" : "");
+  Log().info("probe listening on {}{}{}", (*server)->endpoint(),
+             options.key.empty() ? " (no key: requests are not authenticated)" : "",
+             options.allow_private ? " (--allow-private: non-public targets are fetched)" : "");
   std::cout << "listening on " << (*server)->endpoint() << std::endl;
   (*server)->Run();
   return {};

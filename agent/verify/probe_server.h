@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -45,6 +46,8 @@ class ProbeServer {
   ProbeRequestHandler handler_;
   boost::asio::thread_pool fetch_pool_;
   std::atomic<int> in_flight_{0};
+  std::size_t open_sessions_ = 0;  // touched on the I/O thread only
+  std::uint64_t refusals_ = 0;     // likewise
 };
 
 /// Splits "ADDR:PORT" / "[V6]:PORT" into an endpoint; an Error naming the text if bad.

@@ -48,8 +48,9 @@ std::string TrimTrailingWhitespace(std::string text) {
 // One spec's progress through its hops.
 class SpecFetch {
  public:
-  SpecFetch(const FetchSpec& spec, const FetchRules& rules, Clock::time_point start)
-      : spec_(spec), rules_(rules), deadline_(start + std::chrono::milliseconds(
+  SpecFetch(const FetchSpec& spec, const FetchRules& rules, Clock::time_point start,
+            AddressFilter filter)
+      : spec_(spec), rules_(rules), filter_(filter), deadline_(start + std::chrono::milliseconds(
                                                           rules.total_timeout_ms)) {
     result_.url = spec.url;
     result_.family = FamilyName(spec.family);
@@ -113,7 +114,7 @@ class SpecFetch {
     std::size_t body_cap = std::max(rules_.max_body_bytes, kEvidenceBytes);
     transfer_ = std::make_unique<HopTransfer>(
         url, spec_.family, body_cap, std::min(rules_.connect_timeout_ms, remaining.count()),
-        remaining.count());
+        remaining.count(), filter_);
     return transfer_.get();
   }
 
@@ -147,6 +148,7 @@ class SpecFetch {
 
   FetchSpec spec_;
   const FetchRules& rules_;
+  AddressFilter filter_;
   Clock::time_point deadline_;
   CheckResult result_;
   std::string current_url_;
@@ -156,7 +158,8 @@ class SpecFetch {
 
 }  // namespace
 
-std::vector<CheckResult> FetchAll(const std::vector<FetchSpec>& specs, const FetchRules& rules) {
+std::vector<CheckResult> FetchAll(const std::vector<FetchSpec>& specs, const FetchRules& rules,
+                                  AddressFilter filter) {
   CurlMulti multi;
   std::vector<std::unique_ptr<SpecFetch>> fetches;
   std::map<CURL*, SpecFetch*> active;
@@ -167,7 +170,7 @@ std::vector<CheckResult> FetchAll(const std::vector<FetchSpec>& specs, const Fet
   };
   Clock::time_point start = Clock::now();
   for (const FetchSpec& spec : specs) {
-    fetches.push_back(std::make_unique<SpecFetch>(spec, rules, start));
+    fetches.push_back(std::make_unique<SpecFetch>(spec, rules, start, filter));
     start_hop(fetches.back().get(), fetches.back()->Start());
   }
   multi.Run([&](CURL* easy, CURLcode code) {

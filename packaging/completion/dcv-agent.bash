@@ -8,9 +8,9 @@ _dcv_agent_options() {
     --state-dir --json -v --verbose -q --quiet -h --help --lang --color --config"
   case $1 in
     check | verify) echo "$target" ;;
-    fix | cleanup) echo "$target --dry-run" ;;
-    rollback) echo "--run --last --recover --state-dir --json -v --verbose -q --quiet -h --help" ;;
-    serve) echo "--listen --key-file --max-concurrent -v --verbose -h --help" ;;
+    fix | cleanup) echo "$target --dry-run --lock-timeout" ;;
+    rollback) echo "--run --last --recover --state-dir --lock-timeout --json -v --verbose -q --quiet -h --help" ;;
+    serve) echo "--listen --key-file --max-concurrent --allow-private --user -v --verbose -h --help" ;;
     probe) echo "serve -h --help" ;;
     dns-update) echo "--dns-server --tsig-key --zone --ttl -v --verbose -h --help" ;;
     *) echo "check fix verify rollback cleanup probe dns-update --version -h --help" ;;
@@ -37,8 +37,10 @@ _dcv_agent() {
       mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
     --state-dir) mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return ;;
     --domain | --token | --content | --probe | --txt-name | --dns-server | --allow-from | --run | \
-      --listen | --max-concurrent | --dns-wait | --zone | --ttl)
+      --listen | --max-concurrent | --dns-wait | --zone | --ttl | --lock-timeout)
       return ;;
+    --user)
+      mapfile -t COMPREPLY < <(compgen -u -- "$cur"); return ;;
   esac
   mapfile -t COMPREPLY < <(compgen -W "$(_dcv_agent_options "$command")" -- "$cur")
 }

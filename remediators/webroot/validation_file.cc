@@ -34,8 +34,11 @@ Result<void> ValidateTokenName(const std::string& token) {
     return std::isalnum(c) || c == '.' || c == '_' || c == '-';
   });
   if (token.empty() || token.size() > 255 || !allowed || token == "." || token == "..") {
-    return MakeError("invalid --token '" + token +
-                     "': a file name of 1-255 characters from [A-Za-z0-9._-], not '.' or '..'");
+    // A control or non-ASCII byte is not echoed: it could rewrite the user's terminal line.
+    const bool printable = std::all_of(token.begin(), token.end(), [](unsigned char c) { return c >= 0x20 && c < 0x7f; });
+    const std::string shown = printable ? "'" + token.substr(0, 80) + (token.size() > 80 ? "...'" : "'")
+                                        : "(with a control or non-ASCII byte)";
+    return MakeError("invalid --token " + shown + ": a file name of 1-255 characters from [A-Za-z0-9._-], not '.' or '..'");
   }
   return {};
 }

@@ -587,7 +587,7 @@ e2e_probe_start() {
   local port=$1; shift
   local log=$E2E_DIR/out/probe i
   # LIBC_FATAL_STDERR_: glibc's abort messages ("double free ...") go to stderr, not /dev/tty
-  E2E_CA_PIDFILE=$E2E_DIR/probe.pid e2e_ca_named env LIBC_FATAL_STDERR_=1 "$DCV_AGENT" probe serve --listen "$E2E_CA_IP4:$port" "$@" \
+  E2E_CA_PIDFILE=$E2E_DIR/probe.pid e2e_ca_named env LIBC_FATAL_STDERR_=1 "$DCV_AGENT" probe serve --listen "$E2E_CA_IP4:$port" --allow-private "$@" \
     </dev/null >"$log.stdout" 2>"$log.stderr" &
   E2E_PROBE_JOB=$!
   for i in $(seq 1 200); do

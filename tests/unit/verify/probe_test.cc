@@ -1,6 +1,7 @@
 // The probe server and client together over loopback: authenticated queries, and every
 // refusal (wrong key, stale timestamp, replay, forbidden URL, oversized request) happens
-// before anything is fetched, which the scripted target server can tell.
+// before anything is fetched, which the scripted target server can tell. The target is on
+// loopback, so the probe runs with allow_private, except where that refusal is the test.
 #include <thread>
 
 #include <curl/curl.h>
@@ -59,10 +60,11 @@ class ProbeTest : public ::testing::Test {
   }
   ~ProbeTest() override { StopProbe(); }
 
-  void StartProbe(const std::string& key) {
+  void StartProbe(const std::string& key, bool allow_private = true) {
     ProbeServeOptions options;
     options.listen = "127.0.0.1:0";
     options.key = key;
+    options.allow_private = allow_private;
     options.allowed_ports = {80, 443, target_.port()};
     Result<std::unique_ptr<ProbeServer>> server = ProbeServer::Start(options);
     ASSERT_TRUE(server) << server.error().message;
@@ -203,6 +205,28 @@ TEST_F(ProbeTest, WithoutAKeyRequestsAreNotAuthenticated) {
   StartProbe("");
   std::vector<CheckResult> results = Query("", {{target_.Url("/f"), Family::kIpv4, "token"}});
   EXPECT_TRUE(results[0].ok()) << results[0].error.value_or("");
+}
+
+TEST_F(ProbeTest, LoopbackTargetIsRefusedWithoutAllowPrivate) {
+  StopProbe();
+  StartProbe("s3cret", false);
+  std::vector<CheckResult> results = Query("s3cret", {{target_.Url("/f"), Family::kIpv4, "token"}});
+  ASSERT_TRUE(results[0].error);
+  EXPECT_NE(results[0].error->find("127.0.0.1 is a loopback address"), std::string::npos)
+      << *results[0].error;
+  EXPECT_NE(results[0].error->find("--allow-private"), std::string::npos) << *results[0].error;
+  EXPECT_EQ(results[0].status, 0);
+  EXPECT_EQ(target_.TotalRequests(), 0);
+}
+
+TEST_F(ProbeTest, UnauthenticatedFloodIsRefusedAndTheProbeStaysUseful) {
+  std::string body = SpecBody(target_.Url("/f"));
+  for (int i = 0; i < 300; ++i) {
+    RawAnswer answer = PostRaw(probe_url_ + "/v1/fetch", body, ProbeSignature{});
+    ASSERT_EQ(answer.status, 401) << answer.body;
+  }
+  EXPECT_EQ(target_.TotalRequests(), 0);
+  EXPECT_TRUE(Query("s3cret", {{target_.Url("/f"), Family::kIpv4, "token"}})[0].ok());
 }
 
 TEST(ProbeListenTest, ParsesAddresses) {

@@ -27,6 +27,7 @@ TEST(ValidationFileTest, TokenNamesAreValidated) {
     Result<void> valid = ValidateTokenName(bad);
     ASSERT_FALSE(valid) << bad;
     EXPECT_NE(valid.error().message.find("--token"), std::string::npos);
+    for (unsigned char c : valid.error().message) EXPECT_TRUE(c >= 0x20 && c < 0x7f) << "raw byte echoed";
   }
 }
 
