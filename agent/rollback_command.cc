@@ -10,6 +10,7 @@
 #include "agent/core/executor.h"
 #include "agent/core/journal.h"
 #include "agent/recovery.h"
+#include "agent/target_input.h"
 
 namespace dcv {
 namespace {
