@@ -70,11 +70,11 @@ void SettleRemovals(const Journal* journal, bool content_given, Plan& plan,
       errors.push_back("the validation file " + remove->path +
                        " is left: it holds other content than fix run " + record->run_id +
                        " wrote; pass --content to remove it");
-    } else if (content_given && remove->expected_content && now->content != *remove->expected_content) {
-      errors.push_back("the validation file " + remove->path +
-                       " is left: it holds other content than --content (and a newline)");
+    } else if (content_given && remove->expected_content &&
+               !SameValidationContent(now->content, *remove->expected_content)) {
+      errors.push_back("the validation file " + remove->path + " is left: it holds other content than --content");
     } else {
-      if (!content_given) remove->expected_content = now->content;
+      remove->expected_content = now->content;  // it qualified: remove exactly these bytes, no others
       kept.push_back(std::move(step));
     }
   }

@@ -76,10 +76,13 @@ bool ValidationFileMatches(const std::string& docroot, const Target& target) {
   return FileHoldsContent(ValidationFilePath(docroot, target), target);
 }
 
+bool SameValidationContent(std::string_view a, std::string_view b) {
+  return TrimTrailingWhitespace(std::string(a)) == TrimTrailingWhitespace(std::string(b));
+}
+
 bool FileHoldsContent(const std::string& path, const Target& target) {
   Result<FileSnapshot> snap = ReadSnapshot(path, kMaxContentBytes + 4096);
-  return snap && snap->exists &&
-         TrimTrailingWhitespace(snap->content) == TrimTrailingWhitespace(target.content);
+  return snap && snap->exists && SameValidationContent(snap->content, target.content);
 }
 
 Result<void> AppendValidationFileIfNeeded(const std::string& docroot, const Target& target, Plan& plan) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "agent/core/plan.h"
 #include "agent/core/result.h"
@@ -29,6 +30,9 @@ std::string ValidationFilePath(const std::string& docroot, const Target& target)
 /// A WriteFile step for the file under `docroot`, content followed by a newline unless it
 /// ends with one. Refuses (Error) when a directory on the way is a symlink.
 Result<Step> PlanValidationFile(const std::string& docroot, const Target& target);
+
+/// Equal after trimming trailing whitespace, as every CA compares a body with its value.
+bool SameValidationContent(std::string_view a, std::string_view b);
 
 /// True if the file under `docroot` exists and its content matches after trimming
 /// trailing whitespace (as the CA compares).

@@ -71,6 +71,23 @@ TEST_F(FixRecordTest, RemovesWhatTheLastCommittedFixWrote) {
   EXPECT_FALSE(fs::exists(Path()));
 }
 
+// A file placed by hand holds the value without the newline the agent writes (or with
+// CRLF): the CA trims trailing whitespace, and so does cleanup's comparison.
+TEST_F(FixRecordTest, WithContentTrailingWhitespaceDoesNotMatter) {
+  for (const std::string& text : {target_.content, target_.content + "\r\n", target_.content + "  \n\n"}) {
+    WriteText(Path(), text);
+    Plan plan;
+    AppendValidationFileRemoval(root_.path(), target_, "remove", "webserver.test", plan);
+    std::vector<std::string> errors;
+    SettleRemovals(nullptr, true, plan, errors);
+    EXPECT_TRUE(errors.empty()) << errors.front();
+    ASSERT_EQ(plan.steps.size(), 1u);
+    EXPECT_EQ(std::get<RemoveFile>(plan.steps[0].action).expected_content, text);
+    Run("20261202T020000Z-bbbbbb", "cleanup", plan);
+    EXPECT_FALSE(fs::exists(Path()));
+  }
+}
+
 TEST_F(FixRecordTest, WithoutAFixRunTheFileIsLeftAndNamed) {
   WriteText(Path(), target_.content + "\n");  // placed by someone else
   Plan plan = CleanupPlan();
