@@ -6,6 +6,8 @@
 // needs) with the same -d/-f flags, or through systemd when the service runs under it.
 #include "remediators/webserver/apache/apache_detect.h"
 
+#include "platform/linux/proc_files.h"
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -13,35 +15,13 @@
 namespace dcv::apache {
 namespace {
 
-std::string ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::vector<std::string> SplitNul(std::string_view raw) {
-  std::vector<std::string> out;
-  std::string word;
-  for (char c : raw) {
-    if (c == '\0') {
-      if (!word.empty()) out.push_back(word);
-      word.clear();
-    } else {
-      word += c;
-    }
-  }
-  if (!word.empty()) out.push_back(word);
-  return out;
-}
-
 bool IsHttpdName(const std::string& argv0) {
   std::string base = std::filesystem::path(argv0).filename().string();
   return base == "apache2" || base == "httpd";
 }
 
 int ParentPid(const std::filesystem::path& proc_pid) {
-  std::string stat = ReadFile(proc_pid / "stat");
+  std::string stat = ReadProcFile(proc_pid / "stat");
   size_t close = stat.rfind(')');
   if (close == std::string::npos) return 0;
   std::istringstream rest(stat.substr(close + 2));
@@ -54,7 +34,7 @@ int ParentPid(const std::filesystem::path& proc_pid) {
 }  // namespace
 
 std::optional<ApacheInstance> ParseCmdline(std::string_view cmdline) {
-  std::vector<std::string> w = SplitNul(cmdline);
+  std::vector<std::string> w = SplitCmdline(cmdline);
   if (w.empty() || !IsHttpdName(w[0])) return std::nullopt;
   ApacheInstance inst;
   bool rhel = std::filesystem::path(w[0]).filename() == "httpd";
@@ -92,14 +72,14 @@ std::optional<ApacheInstance> FindParent(const std::string& proc_root,
   for (const auto& entry : fs::directory_iterator(proc_root, ec)) {
     std::string name = entry.path().filename().string();
     if (name.empty() || !std::isdigit(static_cast<unsigned char>(name[0]))) continue;
-    std::optional<ApacheInstance> inst = ParseCmdline(ReadFile(entry.path() / "cmdline"));
+    std::optional<ApacheInstance> inst = ParseCmdline(ReadProcFile(entry.path() / "cmdline"));
     if (!inst) continue;
     int ppid = ParentPid(entry.path());
     std::vector<std::string> parent =
-        SplitNul(ReadFile(fs::path(proc_root) / std::to_string(ppid) / "cmdline"));
+        SplitCmdline(ReadProcFile(fs::path(proc_root) / std::to_string(ppid) / "cmdline"));
     if (!parent.empty() && IsHttpdName(parent[0])) continue;  // a worker
     inst->pid = std::atoi(name.c_str());
-    std::string cgroup = ReadFile(entry.path() / "cgroup");
+    std::string cgroup = ReadProcFile(entry.path() / "cgroup");
     inst->systemd = fs::exists(systemd_dir, ec) &&
                     cgroup.find(inst->service + ".service") != std::string::npos;
     if (!found || inst->pid < found->pid) found = inst;

@@ -4,34 +4,14 @@
 // named Caddyfile* or *.caddyfile is a Caddyfile, anything else JSON.
 #include "remediators/webserver/caddy/caddy_detect.h"
 
+#include "platform/linux/proc_files.h"
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 namespace dcv::caddy {
 namespace {
-
-std::string ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::vector<std::string> SplitNul(std::string_view raw) {
-  std::vector<std::string> argv;
-  std::string current;
-  for (char c : raw) {
-    if (c != '\0') {
-      current += c;
-    } else if (!current.empty()) {
-      argv.push_back(current);
-      current.clear();
-    }
-  }
-  if (!current.empty()) argv.push_back(current);
-  return argv;
-}
 
 std::string FlagValue(const std::vector<std::string>& argv, const std::string& flag) {
   for (size_t i = 2; i < argv.size(); ++i) {
@@ -52,7 +32,7 @@ std::string InferAdapter(const std::string& path) {
 }  // namespace
 
 std::optional<CaddyInstance> ParseCaddyCmdline(std::string_view cmdline, const std::string& cwd) {
-  std::vector<std::string> argv = SplitNul(cmdline);
+  std::vector<std::string> argv = SplitCmdline(cmdline);
   if (argv.size() < 2 || std::filesystem::path(argv[0]).filename() != "caddy") return std::nullopt;
   if (argv[1] != "run" && argv[1] != "start") return std::nullopt;
   CaddyInstance instance;
@@ -72,10 +52,10 @@ std::optional<CaddyInstance> FindCaddy(const std::string& proc_root, const std::
     std::string name = entry.path().filename().string();
     if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
     std::string cwd = std::filesystem::read_symlink(entry.path() / "cwd", ec).string();
-    auto instance = ParseCaddyCmdline(ReadFile(entry.path() / "cmdline"), cwd.empty() ? "/" : cwd);
+    auto instance = ParseCaddyCmdline(ReadProcFile(entry.path() / "cmdline"), cwd.empty() ? "/" : cwd);
     if (!instance) continue;
     instance->pid = std::stoi(name);
-    instance->systemd = ReadFile(entry.path() / "cgroup").find("/caddy.service") != std::string::npos &&
+    instance->systemd = ReadProcFile(entry.path() / "cgroup").find("/caddy.service") != std::string::npos &&
                         std::filesystem::is_directory(systemd_dir, ec);
     return instance;
   }

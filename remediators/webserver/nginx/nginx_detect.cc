@@ -5,6 +5,8 @@
 // configuration path for whatever the flags leave out.
 #include "remediators/webserver/nginx/nginx_detect.h"
 
+#include "platform/linux/proc_files.h"
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -13,13 +15,6 @@ namespace dcv::nginx {
 namespace {
 
 constexpr std::string_view kTitle = "nginx: master process ";
-
-std::string ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 bool IsFlag(const std::string& word) {
   return word.size() == 2 && word[0] == '-' &&
@@ -75,10 +70,10 @@ std::optional<NginxInstance> FindMaster(const std::string& proc_root,
   for (const auto& entry : std::filesystem::directory_iterator(proc_root, ec)) {
     std::string name = entry.path().filename().string();
     if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
-    auto instance = ParseMasterCmdline(ReadFile(entry.path() / "cmdline"));
+    auto instance = ParseMasterCmdline(ReadProcFile(entry.path() / "cmdline"));
     if (!instance) continue;
     instance->pid = std::stoi(name);
-    std::string cgroup = ReadFile(entry.path() / "cgroup");
+    std::string cgroup = ReadProcFile(entry.path() / "cgroup");
     instance->systemd = cgroup.find("/nginx.service") != std::string::npos &&
                         std::filesystem::is_directory(systemd_dir, ec);
     return instance;
