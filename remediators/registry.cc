@@ -7,6 +7,8 @@
 #include "remediators/firewall/nftables/nftables_remediator.h"
 #include "remediators/firewall/ufw/ufw_remediator.h"
 #include "remediators/webserver/apache/apache_remediator.h"
+#include "remediators/webserver/caddy/caddy_remediator.h"
+#include "remediators/webserver/lighttpd/lighttpd_remediator.h"
 #include "remediators/webserver/nginx/nginx_remediator.h"
 
 namespace dcv {
@@ -19,6 +21,8 @@ std::vector<std::unique_ptr<Remediator>> MakeRemediators() {
   list.push_back(std::make_unique<IptablesRemediator>());
   list.push_back(std::make_unique<NginxRemediator>());
   list.push_back(std::make_unique<ApacheRemediator>());
+  list.push_back(std::make_unique<CaddyRemediator>());     // only while running
+  list.push_back(std::make_unique<LighttpdRemediator>());  // only while running
   return list;
 }
 

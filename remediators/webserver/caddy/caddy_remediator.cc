@@ -7,9 +7,9 @@
 // block a validation request reaches, and for hosts whose http URLs Caddy's automatic
 // HTTPS redirects, a marked `http://` site block that serves the path and redirects the
 // rest with 308 as before; it adapts the edited text with Caddy (stdin, nothing written)
-// and re-predicts that every URL is then served from the agent's webroot. Such a plan is
-// shown by `fix --dry-run`, and refused by a real fix (kCaddyApplyRefusal). Diagnose is
-// in caddy_diagnose.cc.
+// and re-predicts that every URL is then served from the agent's webroot; the reload step
+// runs `caddy validate` first, then `caddy reload` (or systemctl). Only a running Caddy is
+// taken (CaddyOptions::installed_not_running). Diagnose is in caddy_diagnose.cc.
 #include "remediators/webserver/caddy/caddy_remediator.h"
 
 #include <filesystem>
@@ -49,6 +49,7 @@ Result<bool> CaddyRemediator::Detect(const Host& host) {
   if (running) {
     instance_ = *running;
   } else {
+    if (!options_.installed_not_running) return false;
     for (const Listener& l : host.listeners) {
       if (l.port == 80 || l.port == 443) return false;  // another server holds the ports
     }
@@ -127,8 +128,8 @@ std::string CaddyRemediator::SourceOf(const CaddyUrlCase& c) const {
 
 Step CaddyRemediator::ReloadStep() const {
   return Step{"webserver.caddy.reload", std::string(id()),
-              "validate the Caddy configuration, then reload Caddy",
-              Reload{"caddy", caddy::ValidateArgv(instance_), caddy::ReloadArgv(instance_)}};
+              "adapt the Caddy configuration, then reload Caddy",
+              Reload{"caddy", caddy::AdaptArgv(instance_, instance_.config_path), caddy::ReloadArgv(instance_)}};
 }
 
 Result<void> CaddyRemediator::PlanFix(const Target& target, const Host& host, const Diagnosis&, Plan& plan) {
@@ -199,7 +200,7 @@ Result<void> CaddyRemediator::PlanEdit(const Target& target, ProcessRunner& runn
     if (auto file = AppendValidationFileIfNeeded(root, target, plan); !file) return file;
   }
   plan.steps.push_back(ReloadStep());
-  return MakeError(kCaddyApplyRefusal);
+  return {};
 }
 
 Result<void> CaddyRemediator::PlanCleanup(const Target& target, const Host&, Plan& plan) {
@@ -220,7 +221,7 @@ Result<void> CaddyRemediator::PlanCleanup(const Target& target, const Host&, Pla
            "remove the dcv-agent handle for " + target.token + " from " + path,
            EditFile{path, caddyfile_->text, after, UnifiedDiff(path, caddyfile_->text, after)}});
   plan.steps.push_back(ReloadStep());
-  return MakeError(kCaddyApplyRefusal);
+  return {};
 }
 
 }  // namespace dcv

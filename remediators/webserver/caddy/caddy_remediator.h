@@ -27,6 +27,11 @@ struct CaddyOptions {
   std::string proc_root = "/proc";
   std::string systemd_dir = "/run/systemd/system";
   std::string stock_config = caddy::kStockCaddyfile;
+  /// Also take the stock Caddyfile of an installed Caddy that is not running. Off in the
+  /// agent: Debian's caddy package starts on install, so a stopped Caddy was stopped on
+  /// purpose, and a host where nginx or Apache is the (stopped) server of record must not
+  /// have its idle Caddy package edited.
+  bool installed_not_running = false;
 };
 
 /// One validation URL as Caddy would handle it.
@@ -37,9 +42,6 @@ struct CaddyUrlCase {
   caddy::Answer answer;   // with the file system as it is
   caddy::Answer assumed;  // as if the validation file existed where Caddy looks
 };
-
-/// The refusal of a real `fix` when the plan edits the Caddyfile.
-inline constexpr const char* kCaddyApplyRefusal = "applying is not supported yet; the plan shows the change";
 
 class CaddyRemediator : public Remediator {
  public:

@@ -1,15 +1,16 @@
 // LighttpdRemediator::Diagnose: predictions for every URL (IPv4 and IPv6 alike) and the
 // findings: a url.redirect on the path (followed with the CA's rules: a warning when it
 // ends in the file), url.access-deny, the file missing where lighttpd looks, nothing
-// listening on 80/443, https to a socket without ssl.engine. The source is the
-// conditional that set the deciding setting, in the main configuration file (lighttpd's
-// parsed dump has no line numbers).
+// listening on 80/443, https to a socket without ssl.engine. The source is the file:line
+// of the deciding setting, traced back to the text (lighttpd's parsed dump has no line
+// numbers; lighttpd_source.cc), else the conditional that set it.
 #include <algorithm>
 #include <filesystem>
 #include <set>
 
 #include "remediators/webroot/validation_file.h"
 #include "remediators/webserver/lighttpd/lighttpd_remediator.h"
+#include "remediators/webserver/lighttpd/lighttpd_source.h"
 
 namespace dcv {
 namespace {
@@ -26,7 +27,12 @@ Finding Make(FindingCode code, Severity severity, const LighttpdUrlCase& c, std:
   return Finding{code, severity, c.domain, c.url, std::move(evidence), kRemedy, std::move(source), true};
 }
 
+// FILE:LINE of the deciding setting when the text shows it, else its description.
 std::string Source(const std::string& config, const lighttpd::Answer& a) {
+  if (!a.setting.empty()) {
+    std::string at = lighttpd::LocateSetting(config, a.setting, a.condition);
+    if (!at.empty()) return at;
+  }
   return config + ": " + a.setting + (a.condition.empty() ? "" : " in " + a.condition);
 }
 

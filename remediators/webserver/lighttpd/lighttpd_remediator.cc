@@ -13,7 +13,9 @@
 #include <sstream>
 
 #include "agent/core/unified_diff.h"
+#include "platform/file_access.h"
 #include "remediators/webroot/validation_file.h"
+#include "remediators/webserver/lighttpd/lighttpd_source.h"
 
 namespace dcv {
 namespace {
@@ -65,6 +67,7 @@ Result<bool> LighttpdRemediator::Detect(const Host& host) {
     }
   }
   if (!found) {
+    if (!options_.installed_not_running) return false;
     for (const Listener& l : host.listeners) {
       if (l.port == 80 || l.port == 443) return false;  // another server holds the ports
     }
@@ -138,6 +141,25 @@ Step LighttpdRemediator::ReloadStep() const {
               Reload{"lighttpd", TestArgv(), ReloadArgv()}};
 }
 
+// A graceful restart (SIGUSR1; systemd's `reload` sends the same) re-reads the
+// certificates after lighttpd has dropped to server.username: one it cannot read then stops
+// lighttpd (seen with 1.4.69: "graceful shutdown started", then nothing). Such a reload is
+// not planned; the sysadmin is told which file to open to that user.
+Result<void> LighttpdRemediator::CheckGracefulRestart() const {
+  std::string user = lighttpd::ServerUser(*root_);
+  if (user.empty()) return {};
+  for (const std::string& file : lighttpd::FilesReadOnRestart(*root_)) {
+    Result<bool> readable = ReadableBy(file, user);
+    if (readable && *readable) continue;
+    return MakeError("lighttpd re-reads " + file + " as " + user + " on a graceful restart (the reload dcv-agent " +
+                     "and systemd use), and " + user +
+                     (readable ? " cannot read it" : " cannot have it checked: " + readable.error().message) +
+                     ", so the reload would stop lighttpd; nothing is changed. Let " + user +
+                     " read it (e.g. chgrp " + user + " and chmod 640), then run fix again");
+  }
+  return {};
+}
+
 Result<void> LighttpdRemediator::PlanFix(const Target& target, const Host& host, const Diagnosis&,
                                          Plan& plan) {
   if (!parse_error_.empty())
@@ -156,6 +178,7 @@ Result<void> LighttpdRemediator::PlanFix(const Target& target, const Host& host,
     }
     return {};
   }
+  if (Result<void> restartable = CheckGracefulRestart(); !restartable) return restartable;
   std::string after = EditedText(target);
   Result<lighttpd::Block> edited = Parse(host.runner, after);
   if (!edited) return MakeError("the planned lighttpd edit does not parse: " + edited.error().message);
@@ -173,7 +196,7 @@ Result<void> LighttpdRemediator::PlanFix(const Target& target, const Host& host,
            EditFile{path, text_, after, UnifiedDiff(path, text_, after)}});
   if (auto file = AppendValidationFileIfNeeded(kAgentWebroot, target, plan); !file) return file;
   plan.steps.push_back(ReloadStep());
-  return MakeError(kLighttpdApplyRefusal);
+  return {};
 }
 
 Result<void> LighttpdRemediator::PlanCleanup(const Target& target, const Host&, Plan& plan) {
@@ -189,7 +212,7 @@ Result<void> LighttpdRemediator::PlanCleanup(const Target& target, const Host&, 
                             "remove the dcv-agent override for " + target.token + " from " + path,
                             EditFile{path, text_, after, UnifiedDiff(path, text_, after)}});
   plan.steps.push_back(ReloadStep());
-  return MakeError(kLighttpdApplyRefusal);
+  return {};
 }
 
 }  // namespace dcv

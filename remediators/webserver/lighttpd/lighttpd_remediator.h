@@ -22,6 +22,9 @@ struct LighttpdOptions {
   std::string proc_root = "/proc";
   std::string systemd_dir = "/run/systemd/system";
   std::string stock_config = "/etc/lighttpd/lighttpd.conf";
+  /// Also take the stock configuration of an installed lighttpd that is not running (off
+  /// in the agent, for the reason given at CaddyOptions::installed_not_running).
+  bool installed_not_running = false;
 };
 
 struct LighttpdInstance {
@@ -39,9 +42,6 @@ struct LighttpdUrlCase {
   bool https = false;
   lighttpd::Answer answer, assumed;
 };
-
-inline constexpr const char* kLighttpdApplyRefusal =
-    "applying is not supported yet; the plan shows the change";
 
 class LighttpdRemediator : public Remediator {
  public:
@@ -63,6 +63,7 @@ class LighttpdRemediator : public Remediator {
  private:
   Result<lighttpd::Block> Parse(ProcessRunner& runner, const std::string& text) const;
   Step ReloadStep() const;
+  Result<void> CheckGracefulRestart() const;
 
   LighttpdOptions options_;
   LighttpdInstance instance_;

@@ -1,10 +1,10 @@
 // Remediator tests: Detect from a fake /proc (a `caddy run --config` process) and from the
-// stock installation, with the argv recorded; Diagnose on captured `caddy adapt` output
-// (findings with their Caddyfile line); and, with the real caddy binary (adapt and
-// validate bind nothing), the dry-run plan: a marked handle plus an http:// block for the
-// automatic redirect, re-predicted to serve every URL, accepted by `caddy validate`, and
-// refused by a real fix through the pipeline; the docroot-only plan that is applied; and
-// cleanup restoring the Caddyfile byte for byte.
+// stock installation (only when asked: the agent takes a running Caddy), with the argv
+// recorded; Diagnose on captured `caddy adapt` output (findings with their Caddyfile line);
+// and, with the real caddy binary (adapt and validate bind nothing), the plan: a marked
+// handle plus an http:// block for the automatic redirect, re-predicted to serve every URL,
+// accepted by `caddy validate` and by the pipeline; the docroot-only plan; and cleanup
+// restoring the Caddyfile byte for byte. Applying it to a running Caddy is e2e.caddy_lighttpd.
 #include "remediators/webserver/caddy/caddy_remediator.h"
 
 #include <gtest/gtest.h>
@@ -38,7 +38,8 @@ class CaddyRemediatorTest : public ::testing::Test {
     target_.token = "dcv-caddy-test-token.txt";
     target_.content = "caddy-token-123";
   }
-  CaddyOptions Options() { return CaddyOptions{dir_ / "proc", dir_ / "no-systemd", dir_ / "etc/Caddyfile"}; }
+  // Tests take the stock Caddyfile without a running Caddy (the agent does not: see below).
+  CaddyOptions Options() { return CaddyOptions{dir_ / "proc", dir_ / "no-systemd", dir_ / "etc/Caddyfile", true}; }
   /// A caddy process running `config`, as Debian's caddy.service starts it.
   void Running(const std::string& config) {
     fs::create_directories(dir_.path() + "/proc/777");
@@ -82,17 +83,30 @@ TEST_F(CaddyRemediatorTest, StockInstallationOnlyWhenNoOtherServerHoldsThePorts)
   WriteText(dir_ / "etc/Caddyfile", Fixture("debian-stock.Caddyfile"));
   runner_.On({"caddy", "adapt"}, FakeProcessRunner::Ok(Fixture("debian-stock.json")));
   Host busy{runner_, {}, {Listener{"0.0.0.0", 80, false}}, "run-1"};
-  CaddyRemediator taken(Options());
+  CaddyOptions installed = Options();
+  CaddyRemediator taken(installed);
   Result<bool> found = taken.Detect(busy);
   ASSERT_TRUE(found);
   EXPECT_FALSE(*found);
-  CaddyRemediator stock(Options());
+  CaddyRemediator stock(installed);
   found = stock.Detect(host_);
   ASSERT_TRUE(found && *found);
   EXPECT_EQ(stock.instance().config_path, dir_ / "etc/Caddyfile");
   EXPECT_EQ(caddy::ValidateArgv(stock.instance()),
             (std::vector<std::string>{"caddy", "validate", "--config", dir_ / "etc/Caddyfile", "--adapter",
                                       "caddyfile"}));
+}
+
+TEST_F(CaddyRemediatorTest, StoppedCaddyIsNotTakenByTheAgent) {
+  WriteText(dir_ / "etc/Caddyfile", Fixture("debian-stock.Caddyfile"));
+  runner_.On({"caddy", "adapt"}, FakeProcessRunner::Ok(Fixture("debian-stock.json")));
+  CaddyOptions agent = Options();
+  agent.installed_not_running = false;  // the agent's default: only a running Caddy
+  CaddyRemediator r(agent);
+  Result<bool> found = r.Detect(host_);
+  ASSERT_TRUE(found);
+  EXPECT_FALSE(*found);
+  EXPECT_TRUE(runner_.calls.empty());
 }
 
 TEST_F(CaddyRemediatorTest, NotInstalledIsNotInUse) {
@@ -176,13 +190,12 @@ TEST_F(CaddyLiveTest, RedirectToServedHttpsIsAWarning) {
   EXPECT_TRUE(IsReady(d));
 }
 
-TEST_F(CaddyLiveTest, DryRunPlanEditsTheCaddyfileAndRealFixRefuses) {
+TEST_F(CaddyLiveTest, PlanEditsTheCaddyfileAndCaddyValidatesIt) {
   auto r = Detected();
   Diagnosis d;
   Plan plan;
   Result<void> planned = r->PlanFix(target_, live_, d, plan);
-  ASSERT_FALSE(planned);
-  EXPECT_EQ(planned.error().message, kCaddyApplyRefusal);
+  ASSERT_TRUE(planned) << planned.error().message;
   ASSERT_EQ(plan.steps.size(), 3u);
   const auto& edit = std::get<EditFile>(plan.steps[0].action);
   EXPECT_EQ(edit.path, config_);
@@ -191,27 +204,25 @@ TEST_F(CaddyLiveTest, DryRunPlanEditsTheCaddyfileAndRealFixRefuses) {
   EXPECT_NE(edit.content.find("http://example.com, http://www.example.com {\n"), std::string::npos);
   EXPECT_EQ(std::get<WriteFile>(plan.steps[1].action).path, "/var/www/dcv-agent" + target_.UrlPath());
   const auto& reload = std::get<Reload>(plan.steps[2].action);
-  EXPECT_EQ(reload.test_argv[1], "validate");
+  EXPECT_EQ(reload.test_argv[1], "adapt");
   // caddy validate accepts the edited file.
   std::string copy = dir_ / "edited/Caddyfile";
   WriteText(copy, edit.content);
   ProcessResult valid = real_.Run({"caddy", "validate", "--config", copy, "--adapter", "caddyfile"});
   EXPECT_TRUE(valid.ok()) << valid.err;
-  // The pipeline keeps the plan for --dry-run and refuses a real fix with the reason.
+  // The pipeline takes the same plan, with nothing refused.
   Facts facts{live_, {}, {}};
   facts.active.push_back(Detected());
   PlanOutcome outcome = MakeFixPlan(target_, facts, d);
   EXPECT_EQ(outcome.plan.steps.size(), 3u);
-  ASSERT_EQ(outcome.refusals.size(), 1u);
-  EXPECT_NE(outcome.refusals[0].find("caddy: applying is not supported yet; the plan shows the change"),
-            std::string::npos);
+  EXPECT_TRUE(outcome.refusals.empty());
 }
 
 TEST_F(CaddyLiveTest, CleanupRemovesTheEditByteForByte) {
   std::string original = ReadText(config_);
   auto before = Detected();
   Plan plan;
-  ASSERT_FALSE(before->PlanFix(target_, live_, {}, plan));
+  ASSERT_TRUE(before->PlanFix(target_, live_, {}, plan));
   WriteText(config_, std::get<EditFile>(plan.steps[0].action).content);
   auto edited = Detected();
   Diagnosis d;
@@ -221,7 +232,7 @@ TEST_F(CaddyLiveTest, CleanupRemovesTheEditByteForByte) {
     EXPECT_EQ(p.serves, root + target_.UrlPath()) << p.url;
   }
   Plan cleanup;
-  EXPECT_FALSE(edited->PlanCleanup(target_, live_, cleanup));
+  EXPECT_TRUE(edited->PlanCleanup(target_, live_, cleanup));
   const EditFile* restore = nullptr;
   for (const Step& s : cleanup.steps) {
     if (auto* e = std::get_if<EditFile>(&s.action)) restore = e;
