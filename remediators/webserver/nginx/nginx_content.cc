@@ -28,25 +28,28 @@ bool IsUnknownHandler(const std::string& name) {
 Answer Evaluator::Run() {
   chain_ = {server_.directive};
   ResolveRoot();
-  Flow flow = RunRewrites(server_.directive->children, false);
-  if (flow == Flow::kDone) return answer_;
+  if (RunRewrites(server_.directive->children, false) != Flow::kDone) SearchAndServe();
+  ApplyErrorPage();
+  return answer_;
+}
+
+void Evaluator::SearchAndServe() {
   for (cycles_ = 0; cycles_ < 10; ++cycles_) {
-    if (!SelectLocation()) return answer_;
+    if (!SelectLocation()) return;
     ResolveRoot();
     if (location_ != nullptr) {
-      flow = RunRewrites(location_->children, true);
-      if (flow == Flow::kDone) return answer_;
+      Flow flow = RunRewrites(location_->children, true);
+      if (flow == Flow::kDone) return;
       if (flow == Flow::kLast) continue;
     }
     restart_ = false;
     Content();
-    if (!restart_) return answer_;
+    if (!restart_) return;
   }
   answer_ = Answer{};
   answer_.outcome = Outcome::kStatus;
   answer_.status = 500;
   answer_.note = "rewrite or internal redirection cycle";
-  return answer_;
 }
 
 bool Evaluator::SelectLocation() {

@@ -1,6 +1,7 @@
 // The predictor's machine (internal to the nginx remediator): one Evaluator replays one
 // request through nginx's phases. nginx_predict.cc holds the rewrite phase,
-// nginx_content.cc the location, access and content phases.
+// nginx_content.cc the location, access and content phases, nginx_error_page.cc what
+// error_page makes of an error answer.
 #pragma once
 
 #include <string>
@@ -32,6 +33,7 @@ class Evaluator {
   std::string AbsoluteLocation(const std::string& target) const;
 
   // Location, access and content phases (nginx_content.cc).
+  void SearchAndServe();
   bool SelectLocation();
   bool Access();
   void Content();
@@ -41,6 +43,11 @@ class Evaluator {
   const Directive* Inherited(const std::string& name) const;
   const Directive* Local(const std::string& name) const;
   void ResolveRoot();
+
+  // error_page (nginx_error_page.cc).
+  void ApplyErrorPage();
+  const Directive* ErrorPageFor(int status) const;
+  void ServeNamed(const Directive& named);
 
   const Config& config_;
   const ServerBlock& server_;

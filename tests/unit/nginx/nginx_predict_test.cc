@@ -1,6 +1,6 @@
 // Prediction tests: synthetic configurations for each rule (server-level return and
 // rewrite, if ($host), dotfile deny, ^~ against regex, nested locations, try_files,
-// alias, proxy_pass, auth) and real corpus configurations checked against what nginx
+// alias, proxy_pass, auth, error_page) and real corpus configurations checked against what nginx
 // answered when the corpus was recorded.
 #include "remediators/webserver/nginx/nginx_predict.h"
 
@@ -177,6 +177,52 @@ bool OnlyRsaCiphers(const ServerBlock& server) {
 }
 
 /// Every validation URL of a corpus case, predicted and compared with nginx's answer.
+// error_page replaces the answers nginx generates itself, as nginx 1.22 does.
+TEST_F(PredictTest, ErrorPageToAnUrlRedirectsAMissingFile) {
+  Answer a = Ask("server {\n root /srv;\n error_page 404 https://example.com/missing;\n}");
+  EXPECT_EQ(a.outcome, Outcome::kRedirect);
+  EXPECT_EQ(a.status, 302);
+  EXPECT_EQ(a.location, "https://example.com/missing");
+  EXPECT_EQ(Line(a), "4");
+  a = Ask("server {\n root /srv;\n error_page 404 =301 https://example.com/;\n}");
+  EXPECT_EQ(a.status, 301);
+  existing_ = {"/srv" + kPath};  // the file there: no error, no error page
+  a = Ask("server {\n root /srv;\n error_page 404 https://example.com/missing;\n}");
+  EXPECT_EQ(a.outcome, Outcome::kFile);
+  EXPECT_EQ(a.status, 200);
+}
+
+TEST_F(PredictTest, ErrorPageUriKeepsTheStatusUnlessTold) {
+  existing_ = {"/srv/404.html", "/srv/index.html"};
+  Answer a = Ask("server {\n root /srv;\n error_page 404 /404.html;\n}");
+  EXPECT_EQ(a.outcome, Outcome::kStatus);
+  EXPECT_EQ(a.status, 404);
+  EXPECT_NE(a.note.find("error_page at /t/nginx.conf:4"), std::string::npos) << a.note;
+  a = Ask("server {\n root /srv;\n error_page 404 =200 /index.html;\n}");
+  EXPECT_EQ(a.status, 200);
+  EXPECT_EQ(a.outcome, Outcome::kStatus);  // 200, but with another file's body
+  a = Ask("server {\n root /srv;\n location / { return 404; }\n location = /404.html { }\n"
+          " error_page 404 = /404.html;\n}");
+  EXPECT_EQ(a.outcome, Outcome::kFile);  // a bare `=`: the page's own answer
+  EXPECT_EQ(a.status, 200);
+  a = Ask("server {\n root /srv;\n location / { return 404 \"gone\"; }\n error_page 404 /404.html;\n}");
+  EXPECT_EQ(a.outcome, Outcome::kStatus);  // a return with text is not intercepted
+  EXPECT_EQ(a.body, "gone");
+}
+
+TEST_F(PredictTest, ErrorPageNamedLocationAndInnermostListOnly) {
+  Answer a = Ask("server {\n root /srv;\n location / { deny all; error_page 403 = @app; }\n"
+                 " location @app { proxy_pass http://127.0.0.1:3000; }\n}");
+  EXPECT_EQ(a.outcome, Outcome::kUpstream) << a.note;
+  // The location has its own error_page list: the server's is not inherited into it.
+  a = Ask("server {\n root /srv;\n error_page 404 https://example.com/;\n"
+          " location / { error_page 500 /50x.html; }\n}");
+  EXPECT_EQ(a.outcome, Outcome::kFile);
+  EXPECT_EQ(a.status, 404);
+  a = Ask("server {\n root /srv;\n location / { }\n}\nerror_page 404 https://example.com/x;");
+  EXPECT_EQ(a.outcome, Outcome::kRedirect);  // from the http level
+}
+
 void CheckCorpusCase(const std::string& name) {
   SCOPED_TRACE(name);
   testing::CorpusCase c(name);
