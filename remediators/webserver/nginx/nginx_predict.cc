@@ -34,6 +34,9 @@ Evaluator::Evaluator(const Config& config, const ServerBlock& server, const Requ
   state_.server = &server;
   state_.files = &files;
   state_.uri = request.uri;
+  for (const Directive& top : config.root) {
+    if (top.name == "http") state_.http = &top.children;
+  }
 }
 
 Evaluator::Flow Evaluator::Unknown(const Directive& d, const std::string& why) {

@@ -2,8 +2,8 @@
 // request determines are known: the Host, scheme and port, the URI, an empty query
 // string, GET, and empty values for request headers the CA does not send
 // ($http_x_forwarded_proto and friends). Values it does not determine (the client
-// address, cookies set by an application, `map` results, User-Agent) are unknown, and
-// a prediction that depends on them says so instead of guessing.
+// address, cookies set by an application, User-Agent, a `map` over those) are unknown,
+// and a prediction that depends on them says so instead of guessing.
 #include "remediators/webserver/nginx/nginx_script.h"
 
 #include <cctype>
@@ -40,6 +40,7 @@ std::optional<std::string> Variable(const std::string& name, const ScriptState& 
     if (!s.document_root) return std::nullopt;
     return *s.document_root + s.uri;
   }
+  if (auto mapped = MapVariable(name, s)) return *mapped;
   if (name.rfind("arg_", 0) == 0 || name.rfind("cookie_", 0) == 0) return std::string();
   if (name.rfind("http_", 0) == 0 && name != "http_user_agent" && name != "http_accept" &&
       name != "http_connection") {

@@ -1,5 +1,5 @@
 // The parts of nginx's rewrite module that compute values: variables ($host, ${uri},
-// $1, variables from `set`), regex matching with captures, and `if` conditions. Used by
+// $1, variables from `set` and `map`), regex matching with captures, and `if` conditions. Used by
 // the predictor; anything it cannot evaluate is reported as unknown, never guessed.
 #pragma once
 
@@ -22,7 +22,13 @@ struct ScriptState {
   std::vector<std::string> captures;         // $0..$9 of the last successful regex
   std::map<std::string, std::string> vars;   // from `set`
   std::optional<std::string> document_root;  // nullopt until known
+  const std::vector<Directive>* http = nullptr;  // the http block's directives (its `map`s)
+  int map_depth = 0;                             // maps over maps, bounded
 };
+
+/// The value of `$name` when an http-level `map` defines it: nullopt when no map does or
+/// its value cannot be known (nginx_map.cc).
+std::optional<std::optional<std::string>> MapVariable(const std::string& name, const ScriptState& state);
 
 /// Expands variables in `text`; nullopt if a variable's value cannot be known.
 std::optional<std::string> Expand(std::string_view text, const ScriptState& state);

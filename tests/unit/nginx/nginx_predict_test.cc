@@ -223,6 +223,27 @@ TEST_F(PredictTest, ErrorPageNamedLocationAndInnermostListOnly) {
   EXPECT_EQ(a.outcome, Outcome::kRedirect);  // from the http level
 }
 
+// map at http level: exact (case-insensitive), hostnames wildcards, regexes with captures,
+// default; a map over a value the CA's request does not determine stays unknown.
+TEST_F(PredictTest, MapValuesDecideReturnAndIf) {
+  const std::string maps =
+      "map $host $canonical {\n hostnames;\n default www.example.org;\n EXAMPLE.com apex.example.org;\n"
+      " *.example.com sub.example.org;\n}\n"
+      "map $request_uri $legacy {\n ~^/old/(?<rest>.*)$ /new/$rest;\n ~*^/\\.WELL-known/ \"\";\n default /x;\n}\n"
+      "map $remote_addr $office {\n 10.0.0.1 1;\n default 0;\n}\n";
+  Answer a = Ask(maps + "server {\n return 301 https://$canonical$request_uri;\n}");
+  EXPECT_EQ(a.location, "https://apex.example.org" + kPath);
+  a = Ask(maps + "server {\n server_name a.example.com;\n return 301 https://$canonical/;\n}", "http",
+          "a.example.com");
+  EXPECT_EQ(a.location, "https://sub.example.org/");
+  a = Ask(maps + "server {\n root /srv;\n if ($legacy) { return 302 $legacy; }\n}");
+  EXPECT_EQ(a.outcome, Outcome::kFile) << a.note;  // the caseless regex maps the path to ""
+  EXPECT_EQ(a.status, 404);
+  a = Ask(maps + "server {\n if ($office = 0) { return 403; }\n}");
+  EXPECT_EQ(a.outcome, Outcome::kUnknown);
+  EXPECT_NE(a.note.find("if condition not evaluated"), std::string::npos) << a.note;
+}
+
 void CheckCorpusCase(const std::string& name) {
   SCOPED_TRACE(name);
   testing::CorpusCase c(name);
