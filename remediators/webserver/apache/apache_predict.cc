@@ -75,6 +75,7 @@ ServerLevel ReadServerLevel(const Config& config, const Vhost& vhost) {
   if (vhost.directive && vhost_rw.inherit) {
     s.rewrite.rules.insert(s.rewrite.rules.end(), main_rw.rules.begin(), main_rw.rules.end());
   }
+  s.rewrite.maps.insert(main_rw.maps.begin(), main_rw.maps.end());  // a vhost's own map wins
   s.rewrite.directory.clear();
   std::vector<const std::vector<Directive>*> bodies;
   if (vhost.directive) bodies.push_back(&vhost.directive->children);
@@ -129,7 +130,7 @@ std::optional<Answer> Translate(const ServerLevel& s, const Request& request,
   }
   std::string current = uri;
   if (s.rewrite.engine && !s.rewrite.rules.empty()) {
-    RewriteInput in{&request, uri, uri, s.docroot, &files, &env};
+    RewriteInput in{&request, uri, uri, s.docroot, &files, &env, &s.rewrite.maps};
     RewriteOutcome r = RunRewrite(s.rewrite, in);
     rewrite_end = r.end;
     switch (r.action) {

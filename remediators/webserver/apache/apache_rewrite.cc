@@ -8,7 +8,11 @@
 // has the lookaheads and classes the configurations in the corpus use.
 #include "remediators/webserver/apache/apache_rewrite.h"
 
+#include <algorithm>
+#include <fstream>
+#include <optional>
 #include <regex>
+#include <sstream>
 
 namespace dcv::apache {
 namespace {
@@ -32,6 +36,9 @@ void ParseFlags(const std::string& text, RewriteRule& rule) {
     if (key == "f" || key == "forbidden") rule.forbidden = true;
     if (key == "g" || key == "gone") rule.gone = true;
     if (key == "pt" || key == "passthrough") rule.passthrough = true;
+    if (key == "c" || key == "chain") rule.chain = true;
+    if (key == "n" || key == "next") rule.next = true;
+    if (key == "s" || key == "skip") rule.skip = std::atoi(value.c_str());
     if (key == "e" || key == "env") {
       size_t colon = value.find(':');
       rule.env.emplace_back(value.substr(0, colon),
@@ -66,15 +73,50 @@ std::string Variable(const std::string& name, const RewriteInput& in) {
   return "";
 }
 
-/// Expands %{VAR}, $N and %N.
-std::string Expand(const std::string& s, const RewriteInput& in,
-                   const std::vector<std::string>& rule_groups,
-                   const std::vector<std::string>& cond_groups) {
+std::optional<std::string> Expand(const std::string& s, const RewriteInput& in,
+                                  const std::vector<std::string>& rule_groups,
+                                  const std::vector<std::string>& cond_groups);
+
+/// `${name:key|default}` at `s[i]` (i at '$'); advances `i` past the closing brace.
+std::optional<std::string> MapLookup(const std::string& s, size_t& i, const RewriteInput& in,
+                                     const std::vector<std::string>& rule_groups,
+                                     const std::vector<std::string>& cond_groups) {
+  size_t depth = 0, end = i + 1;
+  for (; end < s.size(); ++end) {
+    if (s[end] == '{') ++depth;
+    if (s[end] == '}' && --depth == 0) break;
+  }
+  if (end >= s.size()) return std::nullopt;
+  std::string inner = s.substr(i + 2, end - i - 2);
+  i = end;
+  size_t colon = inner.find(':');
+  if (colon == std::string::npos || in.maps == nullptr) return std::nullopt;
+  auto def = in.maps->find(inner.substr(0, colon));
+  if (def == in.maps->end()) return std::nullopt;
+  std::string rest = inner.substr(colon + 1);
+  size_t bar = rest.find('|');
+  std::optional<std::string> key = Expand(rest.substr(0, bar), in, rule_groups, cond_groups);
+  std::optional<std::string> fallback =
+      bar == std::string::npos ? std::string() : Expand(rest.substr(bar + 1), in, rule_groups, cond_groups);
+  if (!key || !fallback) return std::nullopt;
+  std::optional<std::string> value = LookUpRewriteMap(def->second, *key);
+  if (!value) return std::nullopt;
+  return value->empty() ? *fallback : *value;
+}
+
+/// Expands %{VAR}, $N, %N and ${map:key|default}; nullopt when a map cannot be known.
+std::optional<std::string> Expand(const std::string& s, const RewriteInput& in,
+                                  const std::vector<std::string>& rule_groups,
+                                  const std::vector<std::string>& cond_groups) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
     if (c == '\\' && i + 1 < s.size()) {
       out += s[++i];
+    } else if (c == '$' && i + 1 < s.size() && s[i + 1] == '{') {
+      std::optional<std::string> mapped = MapLookup(s, i, in, rule_groups, cond_groups);
+      if (!mapped) return std::nullopt;
+      out += *mapped;
     } else if (c == '%' && i + 1 < s.size() && s[i + 1] == '{') {
       size_t end = s.find('}', i);
       if (end == std::string::npos) { out += s.substr(i); break; }
@@ -95,7 +137,12 @@ std::string Expand(const std::string& s, const RewriteInput& in,
 bool CondHolds(const RewriteCond& cond, const RewriteInput& in,
                const std::vector<std::string>& rule_groups,
                std::vector<std::string>& cond_groups, bool* ok) {
-  std::string value = Expand(cond.test, in, rule_groups, cond_groups);
+  std::optional<std::string> expanded = Expand(cond.test, in, rule_groups, cond_groups);
+  if (!expanded) {
+    *ok = false;
+    return false;
+  }
+  const std::string& value = *expanded;
   std::string p = cond.pattern;
   bool negate = !p.empty() && p[0] == '!';
   if (negate) p = p.substr(1);
@@ -185,6 +232,10 @@ void ReadRewrite(const std::vector<Directive>& body,
     } else if (d.Is("RewriteOptions")) {
       for (const std::string& a : d.args) into.inherit = into.inherit || EqualsNoCase(a, "Inherit");
       into.touched = true;
+    } else if (d.Is("RewriteMap") && d.args.size() >= 2) {
+      size_t colon = d.args[1].find(':');
+      into.maps[d.args[0]] = RewriteMapDef{Lower(d.args[1].substr(0, colon)),
+                                           colon == std::string::npos ? "" : d.args[1].substr(colon + 1), where(d)};
     } else if (d.Is("RewriteCond") && d.args.size() >= 2) {
       RewriteCond c{d.args[0], d.args[1], false, false, where(d)};
       std::string flags = Lower(d.Arg(2));
@@ -212,7 +263,9 @@ RewriteOutcome RunRewrite(const RewriteConfig& config, const RewriteInput& input
   bool changed = false;
   bool passthrough = false;
   RewriteOutcome out;
-  for (const RewriteRule& rule : config.rules) {
+  int restarts = 0;
+  for (size_t index = 0; index < config.rules.size(); ++index) {
+    const RewriteRule& rule = config.rules[index];
     std::string subject = value;
     if (per_dir && subject.rfind(config.directory, 0) == 0) subject = subject.substr(config.directory.size());
     std::string pattern = rule.pattern;
@@ -224,14 +277,23 @@ RewriteOutcome RunRewrite(const RewriteConfig& config, const RewriteInput& input
     std::vector<std::string> cond_groups;
     if (matched) matched = CondsHold(rule, in, groups, cond_groups, &ok);
     if (!ok) return RewriteOutcome{RewriteAction::kUnknown, rule.pattern, 0, false, rule.where};
-    if (!matched) continue;
-    for (const auto& [name, v] : rule.env) (*in.env)[name] = Expand(v, in, groups, cond_groups);
+    if (!matched) {
+      // [C]: a rule that does not match skips the rest of its chain.
+      for (size_t k = index; k < config.rules.size() && config.rules[k].chain; ++k) index = k + 1;
+      continue;
+    }
+    for (const auto& [name, v] : rule.env) {
+      std::optional<std::string> expanded = Expand(v, in, groups, cond_groups);
+      if (!expanded) return RewriteOutcome{RewriteAction::kUnknown, v, 0, false, rule.where};
+      (*in.env)[name] = *expanded;
+    }
     out.where = rule.where;
     if (rule.forbidden) return RewriteOutcome{RewriteAction::kForbidden, "", 403, false, rule.where};
     if (rule.gone) return RewriteOutcome{RewriteAction::kGone, "", 410, false, rule.where};
     if (rule.substitution != "-") {
-      std::string target = Expand(rule.substitution, in, groups, cond_groups);
-      target = target.substr(0, target.find('?'));
+      std::optional<std::string> expanded = Expand(rule.substitution, in, groups, cond_groups);
+      if (!expanded) return RewriteOutcome{RewriteAction::kUnknown, rule.substitution, 0, false, rule.where};
+      std::string target = expanded->substr(0, expanded->find('?'));
       if (rule.proxy) return RewriteOutcome{RewriteAction::kProxy, target, 0, false, rule.where};
       if (!IsAbsoluteUrl(target) && per_dir && target[0] != '/') {
         target = (config.base_set ? config.base + (config.base.back() == '/' ? "" : "/")
@@ -256,6 +318,12 @@ RewriteOutcome RunRewrite(const RewriteConfig& config, const RewriteInput& input
       out.end = rule.end;
       break;
     }
+    if (rule.next) {  // [N]: the whole rule set again, on the new value
+      if (++restarts > 100) return RewriteOutcome{RewriteAction::kUnknown, rule.pattern, 0, false, rule.where};
+      index = static_cast<size_t>(-1);
+      continue;
+    }
+    index += static_cast<size_t>(std::max(rule.skip, 0));  // [S=n]
   }
   if (!changed) {
     out.action = RewriteAction::kNone;

@@ -2,12 +2,15 @@
 // RewriteOptions/RewriteCond/RewriteRule directives of one context (server, vhost,
 // <Directory>, .htaccess), and their evaluation for one request: rule patterns (with `!`),
 // conditions on the usual variables (HTTP_HOST, HTTPS, REQUEST_URI, REQUEST_FILENAME,
-// SERVER_NAME, DOCUMENT_ROOT, ENV:, HTTP:), the -f/-d/-s/=/</> tests, [NC], [OR], and the
-// flags that decide the answer: L, END, R[=code], F, G, P, PT, E=, QSA, NE.
+// SERVER_NAME, DOCUMENT_ROOT, ENV:, HTTP:), the -f/-d/-s/=/</> tests, [NC], [OR], the
+// flags that decide the answer: L, END, R[=code], F, G, P, PT, E=, QSA, NE, and the flow
+// flags C, S=n, N; RewriteMap lookups `${name:key|default}` for txt, rnd (one value) and
+// int maps (prg, dbm and the rest are programs or databases: unknown).
 #pragma once
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,10 +33,25 @@ struct RewriteRule {
   std::vector<RewriteCond> conds;
   bool nocase = false, last = false, end = false, proxy = false, forbidden = false;
   bool gone = false, passthrough = false;
+  bool chain = false;  // C: when this rule does not match, the rest of its chain is skipped
+  bool next = false;   // N: start the rule set again with the new value
+  int skip = 0;        // S=n: when this rule matches, the next n rules are skipped
   int redirect = 0;  // R: 302 unless R=code
   std::vector<std::pair<std::string, std::string>> env;  // E=NAME:VALUE
   std::string where;
 };
+
+/// `RewriteMap name type:source` (server and virtual-host context).
+struct RewriteMapDef {
+  std::string type;    // "txt", "rnd", "int", "prg", "dbm", ...
+  std::string source;  // the file, or the internal function's name
+  std::string where;
+};
+
+/// The value a RewriteMap gives for `key` ("" when it has none: the lookup's default
+/// applies); nullopt when this model cannot know it (a program, a database, a random
+/// choice among several values, an unreadable file). apache_rewrite_map.cc.
+std::optional<std::string> LookUpRewriteMap(const RewriteMapDef& map, const std::string& key);
 
 /// The rewrite configuration of one context.
 struct RewriteConfig {
@@ -44,6 +62,7 @@ struct RewriteConfig {
   std::string base;       // RewriteBase
   std::string directory;  // per-directory prefix ("/var/www/html/"); empty in server context
   std::vector<RewriteRule> rules;
+  std::map<std::string, RewriteMapDef> maps;  // RewriteMap (server and vhost context)
   bool touched = false;   // the context has any rewrite directive
 };
 
@@ -60,6 +79,7 @@ struct RewriteInput {
   std::string document_root;
   const FileView* files = nullptr;
   std::map<std::string, std::string>* env = nullptr;
+  const std::map<std::string, RewriteMapDef>* maps = nullptr;  // for ${map:key|default}
 };
 
 enum class RewriteAction {
