@@ -6,34 +6,50 @@
 // `LoadModule` adds a module for every later <IfModule>, `Define` a name for <IfDefine>
 // and ${NAME}. `Include` is relative to ServerRoot, expands globs with glob(3) (sorted,
 // dotfiles only when asked for) and includes whole directories recursively; a plain
-// `Include` that matches nothing is an error, `IncludeOptional` is not.
+// `Include` that matches nothing is an error, `IncludeOptional` is not. Within one load each
+// path is looked at and read at most once (DiskCache): trees of thousands of vhosts include
+// the same SSL snippet thousands of times, and system calls are dear on a busy VM.
 #include "remediators/webserver/apache/apache_config.h"
 
 #include <glob.h>
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+
+#include "remediators/webserver/apache/apache_config_text.h"
 
 namespace dcv::apache {
 
+using config_text::AsciiLower;
+using config_text::DiskCache;
+using config_text::FindBlank;
+using config_text::FindNonBlank;
+using config_text::Line;
+using config_text::Lines;
+using config_text::LogicalLines;
+using config_text::SplitWords;
+
 bool EqualsNoCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i] && AsciiLower(a[i]) != AsciiLower(b[i])) return false;
+  }
+  return true;
 }
 
 std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : s) c = AsciiLower(c);
   return s;
 }
 
 bool Directive::Is(std::string_view other) const { return EqualsNoCase(name, other); }
 
 std::string Config::Where(const Directive& d) const {
-  return files[d.file].path + ":" + std::to_string(d.line);
+  const std::string& path = files[d.file].path;
+  std::string line = std::to_string(d.line);
+  std::string where;
+  where.reserve(path.size() + 1 + line.size());  // one allocation: vhost lists call this per vhost
+  return where.append(path).append(1, ':').append(line);
 }
 
 std::string Config::ServerPath(const std::string& path) const {
@@ -51,67 +67,6 @@ std::set<std::string> DefaultBuiltinModules() {
 }
 
 namespace {
-
-/// One logical line: the text (continuations joined) and where it started.
-struct Line {
-  std::string text;
-  uint32_t number = 0;
-  uint32_t offset = 0;
-  uint32_t next_offset = 0;  // offset of the line after it
-};
-
-std::vector<Line> LogicalLines(const std::string& text) {
-  std::vector<Line> lines;
-  size_t pos = 0;
-  uint32_t number = 0;
-  while (pos < text.size()) {
-    Line line{"", number + 1, static_cast<uint32_t>(pos), 0};
-    bool more = true;
-    while (more && pos < text.size()) {
-      size_t eol = text.find('\n', pos);
-      size_t end = eol == std::string::npos ? text.size() : eol;
-      std::string part = text.substr(pos, end - pos);
-      ++number;
-      pos = eol == std::string::npos ? text.size() : eol + 1;
-      while (!part.empty() && (part.back() == '\r' || part.back() == ' ' || part.back() == '\t')) {
-        part.pop_back();
-      }
-      more = !part.empty() && part.back() == '\\';
-      if (more) part.pop_back();
-      line.text += part;
-    }
-    line.next_offset = static_cast<uint32_t>(pos);
-    lines.push_back(std::move(line));
-  }
-  return lines;
-}
-
-/// Splits arguments like ap_getword_conf (and mod_rewrite's parseargline for "\ ").
-std::vector<std::string> SplitWords(std::string_view s) {
-  std::vector<std::string> words;
-  size_t i = 0;
-  while (true) {
-    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
-    if (i >= s.size()) break;
-    std::string word;
-    if (s[i] == '"' || s[i] == '\'') {
-      char quote = s[i++];
-      while (i < s.size() && s[i] != quote) {
-        if (s[i] == '\\' && i + 1 < s.size() && s[i + 1] == quote) ++i;
-        word += s[i++];
-      }
-      ++i;
-    } else {
-      while (i < s.size() && s[i] != ' ' && s[i] != '\t') {
-        // mod_rewrite's parser keeps "\ " inside a word (an escaped space in a pattern)
-        if (s[i] == '\\' && i + 1 < s.size()) word += s[i++];
-        word += s[i++];
-      }
-    }
-    words.push_back(std::move(word));
-  }
-  return words;
-}
 
 bool HasWildcard(const std::string& p) { return p.find_first_of("*?[") != std::string::npos; }
 
@@ -149,9 +104,17 @@ class Reader {
     return MakeError(config_.files[file].path + ":" + std::to_string(line) + ": " + message);
   }
 
+  /// Whether `path` is a directory (stat only for overridden paths, whose text is not read).
+  bool IsDirectory(const std::string& path) {
+    return (options_.overrides.count(path) ? disk_.Stat(path) : disk_.Read(path)).directory;
+  }
+
   Config& config_;
   const LoadOptions& options_;
   std::vector<std::string> stack_;
+  DiskCache disk_;
+  std::deque<std::vector<Directive>> scratch_;  // per section depth (stable addresses)
+  size_t depth_ = 0;
 };
 
 Result<void> Reader::ReadFile(const std::string& path, std::vector<Directive>& out) {
@@ -167,11 +130,14 @@ Result<void> Reader::ReadFile(const std::string& path, std::vector<Directive>& o
   if (over != options_.overrides.end()) {
     text = over->second;
   } else {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return MakeError(path + ": cannot be read");
-    std::ostringstream s;
-    s << in.rdbuf();
-    text = s.str();
+    DiskCache::Entry& e = disk_.Read(path);
+    if (!e.readable) return MakeError(path + ": cannot be read");
+    if (e.file < 0) {  // the first reading hands the text over; later ones copy it
+      e.file = static_cast<int64_t>(config_.files.size());
+      text = std::move(e.text);
+    } else {
+      text = config_.files[static_cast<size_t>(e.file)].text;
+    }
   }
   config_.files.push_back(SourceFile{path, std::move(text)});
   stack_.push_back(path);
@@ -181,9 +147,9 @@ Result<void> Reader::ReadFile(const std::string& path, std::vector<Directive>& o
 }
 
 Result<void> Reader::ParseStored(uint32_t index, std::vector<Directive>& out) {
-  std::vector<Line> lines = LogicalLines(config_.files[index].text);
+  Lines lines = LogicalLines(config_.files[index].text);
   size_t i = 0;
-  return ParseLines(index, lines, i, out, "");
+  return ParseLines(index, lines.lines, i, out, "");
 }
 
 void Reader::Substitute(std::string& arg) const {
@@ -232,7 +198,7 @@ Result<void> Reader::ParseLines(uint32_t file, const std::vector<Line>& lines, s
                                 std::vector<Directive>& out, const std::string& closing) {
   for (; i < lines.size(); ++i) {
     const Line& line = lines[i];
-    size_t first = line.text.find_first_not_of(" \t");
+    size_t first = FindNonBlank(line.text);
     if (first == std::string::npos || line.text[first] == '#') continue;
     std::string_view body = std::string_view(line.text).substr(first);
     if (body.substr(0, 2) == "</") {
@@ -246,13 +212,13 @@ Result<void> Reader::ParseLines(uint32_t file, const std::vector<Line>& lines, s
     }
     bool opens = body[0] == '<';
     if (opens) body = body.substr(1);
-    size_t name_end = body.find_first_of(" \t>");
+    size_t name_end = FindBlank(body, 0, true);
     Directive d;
     d.name = std::string(body.substr(0, name_end));
-    std::string rest = name_end == std::string_view::npos ? "" : std::string(body.substr(name_end));
+    std::string_view rest = name_end == std::string_view::npos ? std::string_view() : body.substr(name_end);
     if (opens) {
       size_t gt = rest.rfind('>');
-      if (gt == std::string::npos) return At(file, line.number, "<" + d.name + "> lacks a closing '>'");
+      if (gt == std::string_view::npos) return At(file, line.number, "<" + d.name + "> lacks a closing '>'");
       rest = rest.substr(0, gt);
     }
     d.args = SplitWords(rest);
@@ -262,8 +228,10 @@ Result<void> Reader::ParseLines(uint32_t file, const std::vector<Line>& lines, s
     d.line = line.number;
     d.offset = line.offset;
     d.body_offset = line.next_offset;
-    bool conditional = d.Is("IfModule") || d.Is("IfDefine") || d.Is("IfVersion") ||
-                       d.Is("IfFile") || d.Is("IfDirective");
+    // The names this reader acts on start with i, s, l, d or u: the rest skip the compares.
+    const char initial = d.name.empty() ? '\0' : AsciiLower(d.name[0]);
+    bool conditional = initial == 'i' && (d.Is("IfModule") || d.Is("IfDefine") || d.Is("IfVersion") ||
+                                          d.Is("IfFile") || d.Is("IfDirective"));
     if (opens && conditional) {
       ++i;
       Result<void> r = ConditionHolds(d) ? ParseLines(file, lines, i, out, d.name)
@@ -273,16 +241,25 @@ Result<void> Reader::ParseLines(uint32_t file, const std::vector<Line>& lines, s
     }
     if (opens) {
       ++i;
-      if (Result<void> r = ParseLines(file, lines, i, d.children, d.name); !r) return r;
+      // The children gather in a reused list of this depth and are moved into a vector of
+      // exactly their number: one allocation per section, no growth slack kept.
+      if (depth_ == scratch_.size()) scratch_.emplace_back();
+      std::vector<Directive>& children = scratch_[depth_++];
+      children.clear();
+      Result<void> r = ParseLines(file, lines, i, children, d.name);
+      --depth_;
+      if (!r) return r;
+      d.children.assign(std::make_move_iterator(children.begin()), std::make_move_iterator(children.end()));
+      children.clear();
       d.close_offset = lines[i].offset;
       out.push_back(std::move(d));
       continue;
     }
-    if (d.Is("Include") || d.Is("IncludeOptional")) {
+    if (initial == 'i' && (d.Is("Include") || d.Is("IncludeOptional"))) {
       if (Result<void> r = Include(d, d.Is("IncludeOptional"), out); !r) return r;
       continue;
     }
-    Apply(d);
+    if (initial == 's' || initial == 'l' || initial == 'd' || initial == 'u') Apply(d);
     out.push_back(std::move(d));
   }
   if (!closing.empty()) {
@@ -296,7 +273,7 @@ Result<void> Reader::Skip(uint32_t file, const std::vector<Line>& lines, size_t&
   int depth = 0;
   for (; i < lines.size(); ++i) {
     std::string_view t = lines[i].text;
-    size_t first = t.find_first_not_of(" \t");
+    size_t first = FindNonBlank(t);
     if (first == std::string_view::npos) continue;
     t = t.substr(first);
     if (t.substr(0, 2) == "</") {
@@ -323,18 +300,16 @@ Result<void> Reader::Include(const Directive& d, bool optional, std::vector<Dire
       return At(d.file, d.line, "Include: no matches for the wildcard " + pattern);
     }
   } else {
-    std::error_code ec;
-    if (std::filesystem::is_directory(pattern, ec)) {
+    if (IsDirectory(pattern)) {
       FilesUnder(pattern, paths);
-    } else if (std::filesystem::exists(pattern, ec) || options_.overrides.count(pattern)) {
+    } else if (disk_.Stat(pattern).exists || options_.overrides.count(pattern)) {
       paths.push_back(pattern);
     } else if (!optional) {
       return At(d.file, d.line, "Include: " + pattern + " does not exist");
     }
   }
   for (const std::string& p : paths) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(p, ec)) {
+    if (IsDirectory(p)) {
       std::vector<std::string> under;
       FilesUnder(p, under);
       for (const std::string& u : under) {

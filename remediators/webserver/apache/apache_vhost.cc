@@ -17,7 +17,7 @@ std::string NameWithoutPort(std::string name) {
   if (name.find("://") != std::string::npos) name = name.substr(name.find("://") + 3);
   size_t colon = name.rfind(':');
   if (colon != std::string::npos && name.find(']') == std::string::npos) name.resize(colon);
-  return Lower(name);
+  return Lower(std::move(name));
 }
 
 VhostAddress ParseAddress(const std::string& text) {
@@ -44,7 +44,8 @@ VhostAddress ParseAddress(const std::string& text) {
 /// Reads ServerName, ServerAlias and SSLEngine from a server's body.
 void ReadNames(const std::vector<Directive>& body, Vhost& v, bool& ssl_set) {
   for (const Directive& d : body) {
-    if (d.section) continue;
+    // All three names start with s: (c | 0x20) == 's' holds for 'S' and 's' only.
+    if (d.section || d.name.empty() || (d.name[0] | 0x20) != 's') continue;
     if (d.Is("ServerName") && !d.args.empty()) v.server_name = NameWithoutPort(d.args[0]);
     if (d.Is("ServerAlias")) {
       for (const std::string& a : d.args) v.aliases.push_back(Lower(a));
@@ -66,14 +67,43 @@ bool AddressMatches(const VhostAddress& a, const Endpoint& e, bool wildcard) {
              e.local_addresses.end();
 }
 
+/// NameMatches for a host already in lower case: a pattern without upper case letters or
+/// fnmatch specials (* ? [ \\) matches only itself, which spares selection among thousands
+/// of vhosts two allocations and an fnmatch per name.
+bool MatchesLowerHost(const std::string& pattern, const std::string& lower_host) {
+  // A pattern's first and last characters, when letters, digits, '.', '-' or '_', are
+  // literals every match starts and ends with: most vhosts' names fail here.
+  auto literal = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+           c == '_';
+  };
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; };
+  if (!pattern.empty() && literal(pattern.back()) &&
+      (lower_host.empty() || lower(pattern.back()) != lower_host.back())) {
+    return false;
+  }
+  if (!pattern.empty() && literal(pattern.front()) &&
+      (lower_host.empty() || lower(pattern.front()) != lower_host.front())) {
+    return false;
+  }
+  bool plain = std::none_of(pattern.begin(), pattern.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || c == '*' || c == '?' || c == '[' || c == '\\';
+  });
+  if (plain) return pattern == lower_host;
+  return fnmatch(Lower(pattern).c_str(), lower_host.c_str(), 0) == 0;
+}
+
 }  // namespace
 
 bool NameMatches(const std::string& pattern, const std::string& host) {
-  return fnmatch(Lower(pattern).c_str(), Lower(host).c_str(), 0) == 0;
+  return MatchesLowerHost(pattern, Lower(host));
 }
 
 std::vector<Vhost> CollectVhosts(const Config& config) {
   std::vector<Vhost> out;
+  out.reserve(1 + static_cast<size_t>(std::count_if(config.root.begin(), config.root.end(), [](const Directive& d) {
+                    return d.section && d.Is("VirtualHost");
+                  })));
   Vhost main;
   bool main_ssl_set = false;
   ReadNames(config.root, main, main_ssl_set);
@@ -137,23 +167,21 @@ const Vhost& SelectVhost(const std::vector<Vhost>& vhosts, const std::string& ho
                          const Endpoint& endpoint) {
   std::string name = NameWithoutPort(host);
   for (bool wildcard : {false, true}) {
-    std::vector<const Vhost*> set;
+    // One pass in file order: the first vhost of the address set that names the host,
+    // else the first of the set.
+    const Vhost* first = nullptr;
     for (size_t i = 1; i < vhosts.size(); ++i) {
-      for (const VhostAddress& a : vhosts[i].addresses) {
-        if (AddressMatches(a, endpoint, wildcard)) {
-          set.push_back(&vhosts[i]);
-          break;
-        }
-      }
-    }
-    if (set.empty()) continue;
-    for (const Vhost* v : set) {
-      if (!v->server_name.empty() && NameMatches(v->server_name, name)) return *v;
+      const Vhost* v = &vhosts[i];
+      bool in_set = std::any_of(v->addresses.begin(), v->addresses.end(),
+                                [&](const VhostAddress& a) { return AddressMatches(a, endpoint, wildcard); });
+      if (!in_set) continue;
+      if (first == nullptr) first = v;
+      if (!v->server_name.empty() && MatchesLowerHost(v->server_name, name)) return *v;
       for (const std::string& alias : v->aliases) {
-        if (NameMatches(alias, name)) return *v;
+        if (MatchesLowerHost(alias, name)) return *v;
       }
     }
-    return *set.front();
+    if (first != nullptr) return *first;
   }
   return vhosts.front();
 }
