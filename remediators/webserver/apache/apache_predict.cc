@@ -291,8 +291,11 @@ Answer Predict(const Config& config, const Vhost& vhost, const Request& request,
       return *a;
     }
     std::string errors;
-    PerDir pd = WalkSections(config, vhost, filename, uri, files, &errors);
+    PerDir pd = WalkSections(config, vhost, request, filename, uri, files, &errors);
     if (!errors.empty()) return Make(Outcome::kStatus, 500, "", errors);
+    if (!pd.unknown_where.empty()) {
+      return Make(Outcome::kUnknown, 0, pd.unknown_where, "an <If> expression that the request does not decide");
+    }
     if (pd.access == PerDir::Access::kDenied || pd.access == PerDir::Access::kAuth) {
       bool denied = pd.access == PerDir::Access::kDenied;
       Answer a = Make(Outcome::kStatus, denied ? 403 : 401, pd.access_where,

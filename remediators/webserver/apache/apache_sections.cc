@@ -7,13 +7,18 @@
 // (AuthMerging Off), Order/Allow/Deny (mod_access_compat, checked as well: both must
 // pass), the rewrite rules (mod_rewrite replaces the rule list of every merged section
 // unless RewriteOptions Inherit; RewriteEngine is inherited), FallbackResource.
-// Redirects in sections accumulate, the later section's first.
+// Redirects in sections accumulate, the later section's first. <If>/<ElseIf>/<Else> come
+// last (after <Location>, as in httpd): the first branch of each chain whose expression
+// holds for the CA's request is merged; an expression that cannot be known marks the
+// walk unknown rather than picking a branch.
 #include "remediators/webserver/apache/apache_sections.h"
 
 #include <fnmatch.h>
 
 #include <algorithm>
 #include <memory>
+
+#include "remediators/webserver/apache/apache_expr.h"
 
 namespace dcv::apache {
 namespace {
@@ -157,6 +162,8 @@ bool MatchRedirect(const std::vector<RedirectRule>& redirects, const std::string
 
 namespace {
 
+bool IsIfSection(const Directive& d) { return d.Is("If") || d.Is("ElseIf") || d.Is("Else"); }
+
 /// Applies one section (or .htaccess) body to the per-directory state.
 void ApplyBody(const std::vector<Directive>& body, const WhereFn& where,
                const std::string& directory, bool htaccess, PerDir& pd, bool* compat_denied,
@@ -179,7 +186,7 @@ void ApplyBody(const std::vector<Directive>& body, const WhereFn& where,
   std::vector<RedirectRule> redirects = ReadRedirects(body, where);
   pd.redirects.insert(pd.redirects.begin(), redirects.begin(), redirects.end());
   for (const Directive& d : body) {
-    if (d.section && (d.Is("Files") || d.Is("FilesMatch"))) files_sections.emplace_back(&d, where);
+    if (d.section && (d.Is("Files") || d.Is("FilesMatch") || IsIfSection(d))) files_sections.emplace_back(&d, where);
     if (d.section) continue;
     if (d.Is("AllowOverride")) pd.override_none = EqualsNoCase(d.Arg(0), "None");
     if (d.Is("FallbackResource")) {
@@ -215,8 +222,9 @@ using FilesList = std::vector<std::pair<const Directive*, WhereFn>>;
 /// One request's walk: the sections in play and the state they build.
 class Walk {
  public:
-  Walk(const Config& config, const Vhost& vhost, const FileView& files)
-      : config_(config), files_(files), where_([&config](const Directive& d) { return config.Where(d); }) {
+  Walk(const Config& config, const Vhost& vhost, const Request& request, const FileView& files)
+      : config_(config), request_(request), files_(files),
+        where_([&config](const Directive& d) { return config.Where(d); }) {
     for (const auto* body : {&config.root, &vhost.Body(config)}) {
       for (const Directive& d : *body) {
         if (d.section && !d.Is("VirtualHost")) sections_.push_back(&d);
@@ -228,7 +236,7 @@ class Walk {
     pd_.redirects.clear();
     files_sections_.clear();
     for (const Directive* s : sections_) {
-      if (s->Is("Files") || s->Is("FilesMatch")) files_sections_.emplace_back(s, where_);
+      if (s->Is("Files") || s->Is("FilesMatch") || IsIfSection(*s)) files_sections_.emplace_back(s, where_);
     }
   }
 
@@ -263,6 +271,7 @@ class Walk {
     std::string base = filename.substr(filename.rfind('/') + 1);
     FilesList nested;
     for (const auto& [s, where] : files_sections_) {
+      if (IsIfSection(*s)) continue;  // merged last
       bool ok = true;
       bool hit = SectionIsRegex(*s) ? RegexSearch(SectionPattern(*s), base, false, nullptr, &ok)
                                     : fnmatch(SectionPattern(*s).c_str(), base.c_str(), 0) == 0;
@@ -277,8 +286,39 @@ class Walk {
                                        fnmatch(pattern.c_str(), uri.c_str(), 0) == 0);
       if (hit) ApplyBody(s->children, where_, pattern, false, pd_, &compat_denied_, nested);
     }
+    IfChains(filename, uri);
     if (compat_denied_) pd_.access = PerDir::Access::kDenied;
     return pd_;
+  }
+
+  /// Each <If> starts a chain that its <ElseIf>/<Else> siblings continue; the first branch
+  /// whose expression holds is merged.
+  void IfChains(const std::string& filename, const std::string& uri) {
+    FilesList ifs;
+    for (const auto& entry : files_sections_) {
+      if (IsIfSection(*entry.first)) ifs.push_back(entry);
+    }
+    ExprContext ctx{&request_, uri, filename, "", &files_};
+    bool taken = true;  // a stray <ElseIf>/<Else> without its <If> is never merged
+    FilesList nested;
+    for (const auto& [s, where] : ifs) {
+      if (s->Is("If")) taken = false;
+      if (taken) continue;
+      std::optional<bool> holds = true;
+      if (!s->Is("Else")) {
+        std::string expr;
+        for (const std::string& a : s->args) expr += (expr.empty() ? "" : " ") + a;
+        holds = EvalExpr(expr, ctx);
+      }
+      if (!holds) {
+        if (pd_.unknown_where.empty()) pd_.unknown_where = where(*s);
+        taken = true;
+        continue;
+      }
+      if (!*holds) continue;
+      taken = true;
+      ApplyBody(s->children, where, pd_.rewrite.directory, false, pd_, &compat_denied_, nested);
+    }
   }
 
  private:
@@ -298,6 +338,7 @@ class Walk {
   }
 
   const Config& config_;
+  const Request& request_;
   const FileView& files_;
   WhereFn where_;
   std::vector<const Directive*> sections_;
@@ -308,9 +349,10 @@ class Walk {
 
 }  // namespace
 
-PerDir WalkSections(const Config& config, const Vhost& vhost, const std::string& filename,
-                    const std::string& uri, const FileView& files, std::string* errors) {
-  Walk walk(config, vhost, files);
+PerDir WalkSections(const Config& config, const Vhost& vhost, const Request& request,
+                    const std::string& filename, const std::string& uri, const FileView& files,
+                    std::string* errors) {
+  Walk walk(config, vhost, request, files);
   std::string dir =
       files.is_dir(filename) ? Trimmed(filename) : filename.substr(0, filename.rfind('/'));
   walk.Directories(dir.empty() ? "/" : dir, errors);

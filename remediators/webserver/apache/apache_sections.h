@@ -49,12 +49,16 @@ struct PerDir {
   std::string proxy_handler;   // SetHandler proxy:... that applies
   std::string proxy_where;
   bool htaccess_decided = false;  // an .htaccess file contributed the access/rewrite rules
+  std::string unknown_where;      // an <If> whose expression this model cannot evaluate
 };
 
 /// Walks the sections of the main server and `vhost` for `filename` (the mapped file) and
 /// `uri`, reading .htaccess files through `files` where AllowOverride permits.
 /// `errors` receives .htaccess files that do not parse (httpd answers 500 for them).
-PerDir WalkSections(const Config& config, const Vhost& vhost, const std::string& filename,
-                    const std::string& uri, const FileView& files, std::string* errors);
+/// <If>/<ElseIf>/<Else> chains (the server's and vhost's, and those nested in the
+/// sections that applied) are merged last, in order, with `request` deciding them.
+PerDir WalkSections(const Config& config, const Vhost& vhost, const Request& request,
+                    const std::string& filename, const std::string& uri, const FileView& files,
+                    std::string* errors);
 
 }  // namespace dcv::apache
