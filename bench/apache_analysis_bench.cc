@@ -59,7 +59,7 @@ void PrintChosenVhosts(const dcv::ApacheRemediator& apache, const dcv::Target& t
   for (const dcv::ApacheUrlCase& c : eval.cases) {
     if (c.ipv6 || c.domain != target.domains.front()) continue;
     std::printf("vhost %s %s %s\n", c.https ? "https" : "http", c.domain.c_str(),
-                c.listening ? eval.vhosts[c.vhost].where.c_str() : "(not listening)");
+                c.listening ? (*eval.vhosts)[c.vhost].where.c_str() : "(not listening)");
   }
 }
 

@@ -14,7 +14,9 @@
 #include <glob.h>
 
 #include <algorithm>
+#include <deque>
 #include <filesystem>
+#include <unordered_map>
 
 #include "remediators/webserver/apache/apache_config_text.h"
 
@@ -86,7 +88,11 @@ void FilesUnder(const std::filesystem::path& dir, std::vector<std::string>& out)
 
 class Reader {
  public:
-  Reader(Config& config, const LoadOptions& options) : config_(config), options_(options) {}
+  Reader(Config& config, const LoadOptions& options) : config_(config), options_(options) {
+    if (options.reuse_text != nullptr) {
+      for (size_t i = 0; i < options.reuse_text->files.size(); ++i) reused_.emplace(options.reuse_text->files[i].path, i);
+    }
+  }
 
   Result<void> ReadFile(const std::string& path, std::vector<Directive>& out);
   Result<void> ParseStored(uint32_t index, std::vector<Directive>& out);
@@ -104,15 +110,23 @@ class Reader {
     return MakeError(config_.files[file].path + ":" + std::to_string(line) + ": " + message);
   }
 
-  /// Whether `path` is a directory (stat only for overridden paths, whose text is not read).
+  /// Whether `path` is a directory (stat only for overridden and reused paths, whose text
+  /// is not read from the disk).
   bool IsDirectory(const std::string& path) {
-    return (options_.overrides.count(path) ? disk_.Stat(path) : disk_.Read(path)).directory;
+    bool known = options_.overrides.count(path) || Reused(path) != nullptr;
+    return (known ? disk_.Stat(path) : disk_.Read(path)).directory;
+  }
+  /// The text of `path` in LoadOptions::reuse_text, or nullptr.
+  const std::string* Reused(const std::string& path) const {
+    auto it = reused_.find(path);
+    return it == reused_.end() ? nullptr : &options_.reuse_text->files[it->second].text;
   }
 
   Config& config_;
   const LoadOptions& options_;
   std::vector<std::string> stack_;
   DiskCache disk_;
+  std::unordered_map<std::string, size_t> reused_;  // path -> index in reuse_text->files
   std::deque<std::vector<Directive>> scratch_;  // per section depth (stable addresses)
   size_t depth_ = 0;
 };
@@ -129,6 +143,8 @@ Result<void> Reader::ReadFile(const std::string& path, std::vector<Directive>& o
   auto over = options_.overrides.find(path);
   if (over != options_.overrides.end()) {
     text = over->second;
+  } else if (const std::string* reused = Reused(path)) {
+    text = *reused;
   } else {
     DiskCache::Entry& e = disk_.Read(path);
     if (!e.readable) return MakeError(path + ": cannot be read");

@@ -68,6 +68,9 @@ struct LoadOptions {
   /// Contents that replace the files on disk (path -> text), for what-if parses.
   std::map<std::string, std::string> overrides;
   int max_include_depth = 32;
+  /// A configuration loaded from the same tree earlier in this run: files it read (and that
+  /// `overrides` does not replace) take their text from it, not from the disk again.
+  const Config* reuse_text = nullptr;
 };
 
 /// Modules compiled into Debian's and RHEL's httpd (apache2 -l), in both name forms.

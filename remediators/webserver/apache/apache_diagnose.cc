@@ -23,7 +23,7 @@ Prediction ToPrediction(const ApacheEvaluation& eval, const ApacheUrlCase& c) {
   p.family = c.ipv6 ? "ipv6" : "ipv4";
   p.serves = "none";
   if (!c.listening) return p;
-  p.server_block = eval.vhosts[c.vhost].where;
+  p.server_block = (*eval.vhosts)[c.vhost].where;
   if (c.tls_mismatch) return p;
   const apache::Answer& a = c.answer;
   p.status = a.status;
@@ -68,7 +68,7 @@ Finding RedirectFinding(const ApacheUrlCase& c, const RedirectOutcome& end, cons
 
 void UrlFindings(const ApacheEvaluation& eval, const Target& target, const ApacheUrlCase& c,
                  const RedirectOutcome& redirect_end, std::vector<Finding>& out) {
-  const apache::Vhost& vhost = eval.vhosts[c.vhost];
+  const apache::Vhost& vhost = (*eval.vhosts)[c.vhost];
   const apache::Answer& a = c.answer;
   std::string source = a.source.empty() ? vhost.where : a.source;
   if (c.tls_mismatch) {

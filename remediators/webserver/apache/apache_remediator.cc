@@ -115,6 +115,7 @@ Result<bool> ApacheRemediator::Detect(const Host& host) {
     return MakeError("Apache configuration unreadable: " + config.error().message);
   }
   config_ = std::move(*config);
+  vhosts_ = std::make_shared<const std::vector<apache::Vhost>>(apache::CollectVhosts(*config_));
   return true;
 }
 
@@ -160,11 +161,23 @@ ApacheUrlCase ApacheRemediator::EvaluateOne(const apache::Config& config, const 
   return c;
 }
 
+std::shared_ptr<const std::vector<apache::Vhost>> ApacheRemediator::VhostsOf(const apache::Config& config) const {
+  if (vhosts_ && config_ && &config == &*config_) return vhosts_;
+  return std::make_shared<const std::vector<apache::Vhost>>(apache::CollectVhosts(config));
+}
+
 ApacheEvaluation ApacheRemediator::Evaluate(const Target& target, const apache::Config& config,
                                             const std::vector<std::string>& uris,
                                             const std::string& assume_at) const {
+  return EvaluateWith(target, config, VhostsOf(config), uris, assume_at);
+}
+
+ApacheEvaluation ApacheRemediator::EvaluateWith(const Target& target, const apache::Config& config,
+                                                std::shared_ptr<const std::vector<apache::Vhost>> vhosts,
+                                                const std::vector<std::string>& uris,
+                                                const std::string& assume_at) const {
   ApacheEvaluation eval;
-  eval.vhosts = apache::CollectVhosts(config);
+  eval.vhosts = std::move(vhosts);
   UrlSetting at = Setting(target, config, assume_at);
   std::vector<std::string> paths = uris.empty() ? std::vector<std::string>{target.UrlPath()} : uris;
   for (const std::string& domain : target.domains) {
@@ -172,7 +185,7 @@ ApacheEvaluation ApacheRemediator::Evaluate(const Target& target, const apache::
       for (bool https : {false, true}) {
         for (bool ipv6 : {false, true}) {
           eval.cases.push_back(
-              EvaluateOne(config, at, eval.vhosts, domain, https, https ? 443 : 80, ipv6, uri));
+              EvaluateOne(config, at, *eval.vhosts, domain, https, https ? 443 : 80, ipv6, uri));
         }
       }
     }
@@ -186,8 +199,8 @@ std::optional<ApacheEvaluation> ApacheRemediator::EvaluateUrl(const Target& targ
   std::optional<UrlRequest> r = SplitUrl(url);
   if (!config_ || !r) return std::nullopt;
   ApacheEvaluation eval;
-  eval.vhosts = apache::CollectVhosts(*config_);
-  ApacheUrlCase c = EvaluateOne(*config_, Setting(target, *config_, ""), eval.vhosts, r->host,
+  eval.vhosts = VhostsOf(*config_);
+  ApacheUrlCase c = EvaluateOne(*config_, Setting(target, *config_, ""), *eval.vhosts, r->host,
                                 r->scheme == "https", r->port, ipv6, r->path);
   bool ours = std::find(target.domains.begin(), target.domains.end(), r->host) !=
               target.domains.end();
@@ -250,16 +263,18 @@ Result<void> ApacheRemediator::PlanEdit(const Target& target, const ApacheEvalua
   std::string failure;
   for (int attempt = 0; attempt < 6; ++attempt) {
     std::vector<apache::VhostEdit> list;
-    for (const auto& [index, n] : needs) list.push_back({current.vhosts[index].directive, n});
+    for (const auto& [index, n] : needs) list.push_back({(*current.vhosts)[index].directive, n});
     edits = apache::InsertSnippets(*config_, list, target, kAgentWebroot);
     apache::LoadOptions what_if{instance_.conf_path, instance_.server_root, instance_.defines, {}, {}, 32};
     for (const apache::FileEdit& e : edits) what_if.overrides[e.path] = e.after;
+    what_if.reuse_text = &*config_;  // the same files, read a moment ago
     Result<apache::Config> edited = apache::LoadConfig(what_if);
     if (!edited) return MakeError("the planned Apache edit does not parse: " + edited.error().message);
     failure.clear();
     bool escalated = false;
     std::set<size_t> grown;  // one step per vhost and attempt
-    for (const ApacheUrlCase& c : Evaluate(target, *edited, {}, expected).cases) {
+    auto edited_vhosts = VhostsOf(*edited);  // collected once for both evaluations below
+    for (const ApacheUrlCase& c : EvaluateWith(target, *edited, edited_vhosts, {}, expected).cases) {
       if (!c.listening || c.tls_mismatch || ServedFromAgent(c, expected)) continue;
       failure = c.url + " would still answer " + apache::DescribeAnswer(c.assumed) +
                 (c.assumed.source.empty() ? "" : " (" + c.assumed.source + ")");
@@ -272,7 +287,7 @@ Result<void> ApacheRemediator::PlanEdit(const Target& target, const ApacheEvalua
     if (failure.empty()) {
       std::vector<std::string> others = OtherUris(target);
       Result<void> same = SameAnswers(Evaluate(target, *config_, others),
-                                      Evaluate(target, *edited, others));
+                                      EvaluateWith(target, *edited, edited_vhosts, others, ""));
       if (!same) return same;
       break;
     }

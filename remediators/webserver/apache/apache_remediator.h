@@ -48,7 +48,8 @@ struct ApacheUrlCase {
 
 /// The evaluation of all URLs against one configuration.
 struct ApacheEvaluation {
-  std::vector<apache::Vhost> vhosts;
+  /// The configuration's vhosts, shared: collected once per configuration, not per call.
+  std::shared_ptr<const std::vector<apache::Vhost>> vhosts;
   std::vector<ApacheUrlCase> cases;
 };
 
@@ -99,6 +100,12 @@ class ApacheRemediator : public Remediator {
   ApacheOptions options_;
   apache::ApacheInstance instance_;
   std::optional<apache::Config> config_;
+  std::shared_ptr<const std::vector<apache::Vhost>> vhosts_;  // of config_
+  /// config_'s vhosts (kept), or a fresh collection for another (what-if) configuration.
+  std::shared_ptr<const std::vector<apache::Vhost>> VhostsOf(const apache::Config& config) const;
+  ApacheEvaluation EvaluateWith(const Target& target, const apache::Config& config,
+                                std::shared_ptr<const std::vector<apache::Vhost>> vhosts,
+                                const std::vector<std::string>& uris, const std::string& assume_at) const;
   bool config_invalid_ = false;
   std::string test_output_;
 };
