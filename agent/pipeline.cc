@@ -21,9 +21,13 @@
 namespace dcv {
 namespace {
 
-bool HasFinding(const Diagnosis& diagnosis, FindingCode code, const std::string& domain) {
+// A finding of `code` for `domain` (or for every domain) at least as severe as `at_least`:
+// a predicted warning (say, a redirect the CA should follow) must not hide the error that
+// the CA's own fetch then shows.
+bool HasFinding(const Diagnosis& diagnosis, FindingCode code, const std::string& domain,
+                Severity at_least = Severity::kInfo) {
   return std::any_of(diagnosis.findings.begin(), diagnosis.findings.end(), [&](const Finding& f) {
-    return f.code == code && (f.domain == domain || f.domain.empty());
+    return f.code == code && (f.domain == domain || f.domain.empty()) && f.severity <= at_least;
   });
 }
 
@@ -283,7 +287,7 @@ void AssessChecks(const Target& target, const std::vector<CheckResult>& checks, 
         code = FindingCode::kIpv6Broken;  // Boulder falls back to IPv4 only on a connect failure
         severity = check.connect_failed ? Severity::kWarning : Severity::kError;
       }
-      if (HasFinding(diagnosis, code, domain)) continue;
+      if (HasFinding(diagnosis, code, domain, severity)) continue;
       const std::string remedy = code == FindingCode::kPortBlockedUpstream
                                      ? kUpstreamRemedy
                                      : "see the evidence; the CA will see the same from " + check.vantage;

@@ -201,6 +201,26 @@ TEST(PipelineTest, AWildcardWithAFileMethodPlansNothing) {
   EXPECT_EQ(MakeFixPlan(target, facts, Diagnose(target, facts)).plan.steps.size(), 1u);
 }
 
+// The web server's prediction said the CA would follow the redirect (a warning); the CA's
+// own fetch failed on it: the failure is an error, not hidden behind the warning.
+TEST(PipelineTest, AnObservedFailureIsNotHiddenByAPredictedWarning) {
+  Target target = MakeTarget(Method::kFile);
+  target.domains = {"example.com"};
+  Diagnosis d;
+  d.findings.push_back({FindingCode::kRedirectOnPath, Severity::kWarning, "example.com",
+                        "http://example.com/.well-known/pki-validation/t.txt", "301 -> https://...",
+                        "nothing needed", "/etc/nginx/sites-enabled/x:3", true});
+  ASSERT_TRUE(IsReady(d));
+  const std::string url = "http://example.com/.well-known/pki-validation/t.txt";
+  AssessChecks(target, {Check(url, "ipv4", 301, false), Check(url, "ipv6", 301, false)}, d);
+  EXPECT_FALSE(IsReady(d));
+  EXPECT_EQ(std::count_if(d.findings.begin(), d.findings.end(),
+                          [](const Finding& f) {
+                            return f.code == FindingCode::kRedirectOnPath && f.severity == Severity::kError;
+                          }),
+            1);
+}
+
 TEST(PipelineTest, StatusesMapToTheirCodes) {
   Target target = MakeTarget(Method::kAcmeHttp, {"http://p"});
   target.domains = {"example.com"};
