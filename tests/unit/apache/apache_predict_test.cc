@@ -1,7 +1,8 @@
 // Predictions for the constructs the corpus does not exercise, each on a small
 // configuration: .htaccess read only where AllowOverride allows it, Redirect/RedirectMatch
 // with $1, ProxyPass and its `!` exclusion, AliasMatch, FallbackResource, <LocationMatch>
-// and <Files> denies, mod_access_compat, [F], AuthType (401), and the deciding file:line.
+// and <Files> denies, mod_access_compat, Require ip, [F], AuthType (401), and the deciding
+// file:line.
 #include <gtest/gtest.h>
 
 #include "remediators/webserver/apache/apache_predict.h"
@@ -98,6 +99,24 @@ TEST(ApachePredict, DeniesFromLocationFilesCompatForbiddenAndAuth) {
   EXPECT_EQ(Get(t, "/forbidden").status, 403);
   EXPECT_EQ(Get(t, "/ok.txt").status, 200);
   EXPECT_EQ(Get(t, "/none.txt").status, 404);
+}
+
+// Require ip/host names addresses the CA is not on (nobody allow-lists a CA): denied; a
+// RequireAll that grants all but some addresses, or a RequireAny with `all granted`, lets
+// the CA through.
+TEST(ApachePredict, RequireIpDeniesTheCaUnlessAllIsGranted) {
+  Tree t({{"httpd.conf",
+           Vhost80("<Location /office>\nRequire ip 10.0.0.0/8 192.168.1.0/24\n</Location>\n"
+                   "<Location /open>\n<RequireAll>\nRequire all granted\nRequire not ip 203.0.113.9\n"
+                   "</RequireAll>\n</Location>\n"
+                   "<Location /either>\n<RequireAny>\nRequire host example.net\nRequire all granted\n"
+                   "</RequireAny>\n</Location>\n")},
+          {"www/office/a", "x"}, {"www/open/a", "x"}, {"www/either/a", "x"}});
+  Answer office = Get(t, "/office/a");
+  EXPECT_EQ(office.status, 403);
+  EXPECT_EQ(office.source, t.path("httpd.conf") + ":17");  // the Require ip line
+  EXPECT_EQ(Get(t, "/open/a").status, 200);
+  EXPECT_EQ(Get(t, "/either/a").status, 200);
 }
 
 TEST(ApachePredict, DocumentRootOutsideAnyGrantIsDenied) {
