@@ -21,13 +21,21 @@
 namespace dcv {
 namespace {
 
-// A finding of `code` for `domain` (or for every domain) at least as severe as `at_least`:
-// a predicted warning (say, a redirect the CA should follow) must not hide the error that
-// the CA's own fetch then shows.
-bool HasFinding(const Diagnosis& diagnosis, FindingCode code, const std::string& domain,
-                Severity at_least = Severity::kInfo) {
+bool HasFinding(const Diagnosis& diagnosis, FindingCode code, const std::string& domain) {
   return std::any_of(diagnosis.findings.begin(), diagnosis.findings.end(), [&](const Finding& f) {
-    return f.code == code && (f.domain == domain || f.domain.empty()) && f.severity <= at_least;
+    return f.code == code && (f.domain == domain || f.domain.empty());
+  });
+}
+
+// Whether a finding already explains the failed fetch of `url`: one of the same code for the
+// domain (or host-wide, like "no block listens on 443" that makes https fall back to http),
+// except a milder prediction about this very URL (say, a redirect the CA was expected to
+// follow): the CA's own fetch failing on it is then the error.
+bool AlreadyExplained(const Diagnosis& diagnosis, FindingCode code, const std::string& domain,
+                      const std::string& url, Severity severity) {
+  return std::any_of(diagnosis.findings.begin(), diagnosis.findings.end(), [&](const Finding& f) {
+    bool milder_about_this_url = f.url == url && f.severity > severity;
+    return f.code == code && (f.domain == domain || f.domain.empty()) && !milder_about_this_url;
   });
 }
 
@@ -287,7 +295,7 @@ void AssessChecks(const Target& target, const std::vector<CheckResult>& checks, 
         code = FindingCode::kIpv6Broken;  // Boulder falls back to IPv4 only on a connect failure
         severity = check.connect_failed ? Severity::kWarning : Severity::kError;
       }
-      if (HasFinding(diagnosis, code, domain, severity)) continue;
+      if (AlreadyExplained(diagnosis, code, domain, check.url, severity)) continue;
       const std::string remedy = code == FindingCode::kPortBlockedUpstream
                                      ? kUpstreamRemedy
                                      : "see the evidence; the CA will see the same from " + check.vantage;

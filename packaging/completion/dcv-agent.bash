@@ -10,7 +10,7 @@ _dcv_agent_options() {
     check | verify) echo "$target" ;;
     fix | cleanup) echo "$target --dry-run --lock-timeout" ;;
     rollback) echo "--run --last --recover --state-dir --lock-timeout --json -v --verbose -q --quiet -h --help" ;;
-    serve) echo "--listen --key-file --max-concurrent --allow-private --user -v --verbose -h --help" ;;
+    serve) echo "--listen --key-file --no-auth --max-concurrent --allow-private --user -v --verbose -h --help" ;;
     probe) echo "serve -h --help" ;;
     dns-update) echo "--dns-server --tsig-key --zone --ttl -v --verbose -h --help" ;;
     *) echo "check fix verify rollback cleanup probe dns-update --version -h --help" ;;

@@ -58,6 +58,11 @@ for cmd in check fix; do
 done
 e2e_phase "bad input (check + fix)"
 
+e2e_step "probe serve: a key, or an explicit --no-auth"
+bad key-file probe serve --listen 127.0.0.1:18081
+bad no-auth probe serve --listen 127.0.0.1:18081 --no-auth --key-file "$E2E_DIR/max-content"
+e2e_phase "probe serve without a key"
+
 e2e_step "boundary: content of exactly 64 KiB is accepted"
 e2e_agent max-content check --domain "$D" --method file --token "$TOKEN" --content-file "$E2E_DIR/max-content"
 if [ "$E2E_RC" = 0 ] || [ "$E2E_RC" = 1 ]; then e2e_pass "64 KiB content accepted (check exit $E2E_RC)"

@@ -19,11 +19,7 @@ e2e_require_agent
 e2e_root_state_save
 e2e_install_traps
 
-D=$E2E_DOMAIN
-TOKEN=dcv-e2e-$E2E_ID.txt
-CONTENT="e2e-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
-VPATH=/.well-known/pki-validation/$TOKEN
-TARGET=(--domain "$D" --method file --token "$TOKEN" --content "$CONTENT")
+e2e_file_target
 SERVER=Caddy SERVER_DIR=/etc/caddy START_HTTP=308 START_HTTPS=200 START_BODY="the application"
 CHECK_FINDING=FILE_CONTENT_MISMATCH EDIT_MARK="handle /.well-known/pki-validation/$TOKEN"
 
@@ -47,14 +43,7 @@ EOF
     export HOME=/var/lib/caddy-e2e/home XDG_DATA_HOME=/var/lib/caddy-e2e/data XDG_CONFIG_HOME=/var/lib/caddy-e2e/config
     caddy start --config /etc/caddy/Caddyfile --adapter caddyfile >/var/lib/caddy-e2e/start.log 2>&1
   ' e2e "$D" "$START_BODY" || { cat "$E2E_DIR/upper/var/lib/caddy-e2e/start.log" >&2; e2e_die "caddy setup/start failed"; }
-  local i
-  for i in $(seq 1 100); do
-    if e2e_srv curl -s -o /dev/null --max-time 1 --resolve "$D:80:127.0.0.1" "http://$D/" &&
-       e2e_srv curl -s -o /dev/null --max-time 1 -k --resolve "$D:443:[::1]" "https://$D/"; then
-      return 0; fi
-    sleep 0.1
-  done
-  e2e_die "caddy did not answer on :80 and :443"
+  e2e_await_server caddy
 }
 
 e2e_step "bed: netns pair + world, Debian caddy running (automatic HTTPS, internal CA)"

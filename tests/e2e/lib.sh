@@ -396,14 +396,30 @@ EOF
     nginx -t -q
     nginx
   ' e2e "$E2E_DIR" "$E2E_DOMAIN" || e2e_die "nginx setup/start failed"
+  e2e_await_server nginx
+}
+
+# e2e_await_server NAME: wait (10 s at most) until the world's server answers http:// on IPv4
+# and https:// on IPv6 for $E2E_DOMAIN, over loopback; else die naming NAME.
+e2e_await_server() {
   local i
-  for i in $(seq 1 100); do
+  for i in $(seq 1 200); do
     if e2e_srv curl -s -o /dev/null --max-time 1 --resolve "$E2E_DOMAIN:80:127.0.0.1" "http://$E2E_DOMAIN/" &&
        e2e_srv curl -s -o /dev/null --max-time 1 -k --resolve "$E2E_DOMAIN:443:[::1]" "https://$E2E_DOMAIN/"; then
       return 0; fi
     sleep 0.05
   done
-  e2e_die "nginx did not answer on :80 and :443"
+  e2e_die "$1 did not answer on :80 and :443"
+}
+
+# e2e_file_target: the file-method target of one run: D (the domain), TOKEN, CONTENT (random),
+# VPATH (the validation path) and TARGET (the agent's arguments for them).
+e2e_file_target() {
+  D=$E2E_DOMAIN
+  TOKEN=dcv-e2e-$E2E_ID.txt
+  CONTENT="e2e-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+  VPATH=/.well-known/pki-validation/$TOKEN
+  TARGET=(--domain "$D" --method file --token "$TOKEN" --content "$CONTENT")
 }
 
 # e2e_nft_block: the admin's firewall, persisted in the world's /etc/nftables.conf and loaded
@@ -587,7 +603,9 @@ e2e_probe_start() {
   local port=$1; shift
   local log=$E2E_DIR/out/probe i
   # LIBC_FATAL_STDERR_: glibc's abort messages ("double free ...") go to stderr, not /dev/tty
-  E2E_CA_PIDFILE=$E2E_DIR/probe.pid e2e_ca_named env LIBC_FATAL_STDERR_=1 "$DCV_AGENT" probe serve --listen "$E2E_CA_IP4:$port" --allow-private "$@" \
+  local auth=(--no-auth) a
+  for a in "$@"; do [ "$a" != --key-file ] || auth=(); done  # a test bed's probe needs no key
+  E2E_CA_PIDFILE=$E2E_DIR/probe.pid e2e_ca_named env LIBC_FATAL_STDERR_=1 "$DCV_AGENT" probe serve --listen "$E2E_CA_IP4:$port" --allow-private "${auth[@]}" "$@" \
     </dev/null >"$log.stdout" 2>"$log.stderr" &
   E2E_PROBE_JOB=$!
   for i in $(seq 1 200); do

@@ -24,11 +24,7 @@ e2e_require_agent
 e2e_root_state_save
 e2e_install_traps
 
-D=$E2E_DOMAIN
-TOKEN=dcv-e2e-$E2E_ID.txt
-CONTENT="e2e-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
-VPATH=/.well-known/pki-validation/$TOKEN
-TARGET=(--domain "$D" --method file --token "$TOKEN" --content "$CONTENT")
+e2e_file_target
 SERVER=lighttpd SERVER_DIR=/etc/lighttpd START_HTTP=301 START_HTTPS=404 START_BODY=""
 CHECK_FINDING=REDIRECT_ON_PATH EDIT_MARK="\$HTTP[\"url\"] == \"$VPATH\""
 
@@ -65,14 +61,7 @@ EOF
     lighttpd -tt -f /etc/lighttpd/lighttpd.conf
     lighttpd -f /etc/lighttpd/lighttpd.conf
   ' e2e "$E2E_DIR" "$D" || e2e_die "lighttpd setup/start failed"
-  local i
-  for i in $(seq 1 100); do
-    if e2e_srv curl -s -o /dev/null --max-time 1 --resolve "$D:80:127.0.0.1" "http://$D/" &&
-       e2e_srv curl -s -o /dev/null --max-time 1 -k --resolve "$D:443:[::1]" "https://$D/"; then
-      return 0; fi
-    sleep 0.1
-  done
-  e2e_die "lighttpd did not answer on :80 and :443"
+  e2e_await_server lighttpd
 }
 
 e2e_step "bed: netns pair + world, Debian lighttpd running (stock main file, https redirect site)"
