@@ -10,6 +10,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "agent/core/fault_point.h"
 #include "platform/atomic_file.h"
 
 namespace dcv {
@@ -43,21 +44,29 @@ std::vector<std::string> MissingDirectories(const std::string& dir) {
 Result<void> JournaledExecutor::Apply(const Plan& plan) {
   if (plan.empty()) return {};
   if (auto begun = journal_.Begin(run_id_, command_); !begun) return begun;
+  // Any failure, a step's or the journal's own (disk full: a step done but its "done" or the
+  // "commit" record not written), rolls back everything: the host is left as it was.
+  auto roll_back = [&](const std::string& what, const Error& error) -> Result<void> {
+    std::string message = what + " failed: " + error.message;
+    spdlog::error("{}; rolling back", message);
+    Result<void> rolled = RollBackRun(run_id_, journal_, runner_);
+    message += rolled ? "; every change was rolled back" : "; ROLLBACK INCOMPLETE: " + rolled.error().message;
+    return MakeError(message);
+  };
   for (std::size_t i = 0; i < plan.steps.size(); ++i) {
     const Step& step = plan.steps[i];
     spdlog::info("step {}/{}: {}", i + 1, plan.steps.size(), step.description);
+    FaultPointReached(FaultPoint::kBeforeJournal, i);  // test-only (DCV_AGENT_FAULT), see fault_point.h
     Result<void> applied = ApplyStep(i, step);
-    if (!applied) {
-      std::string message = "step " + step.id + " failed: " + applied.error().message;
-      spdlog::error("{}; rolling back", message);
-      Result<void> rolled = RollBackRun(run_id_, journal_, runner_);
-      message += rolled ? "; every change was rolled back"
-                        : "; ROLLBACK INCOMPLETE: " + rolled.error().message;
-      return MakeError(message);
+    if (applied) {
+      FaultPointReached(FaultPoint::kAfter, i);
+      applied = journal_.Append({{"type", "done"}, {"index", i}});
+      if (applied) FaultPointReached(FaultPoint::kAfterDone, i);
     }
-    if (auto done = journal_.Append({{"type", "done"}, {"index", i}}); !done) return done;
+    if (!applied) return roll_back("step " + step.id, applied.error());
   }
-  return journal_.Commit();
+  if (Result<void> committed = journal_.Commit(); !committed) return roll_back("commit", committed.error());
+  return {};
 }
 
 Result<void> JournaledExecutor::ApplyStep(std::size_t index, const Step& step) {
@@ -74,8 +83,11 @@ Result<void> JournaledExecutor::ApplyStep(std::size_t index, const Step& step) {
 }
 
 Result<void> JournaledExecutor::Announce(std::size_t index, const Step& step, const nlohmann::json& undo) {
-  return journal_.Append({{"type", "step"}, {"index", index}, {"id", step.id},
-                          {"kind", StepKind(step.action)}, {"undo", undo}});
+  Result<void> announced = journal_.Append({{"type", "step"}, {"index", index}, {"id", step.id},
+                                            {"kind", StepKind(step.action)}, {"undo", undo}});
+  // Every Apply* does its change right after Announce: this is "journaled, not yet done".
+  if (announced) FaultPointReached(FaultPoint::kBefore, index);
+  return announced;
 }
 
 Result<void> JournaledExecutor::ApplyWrite(std::size_t index, const Step& step, const WriteFile& write) {
@@ -155,6 +167,9 @@ Result<void> JournaledExecutor::ApplyRun(std::size_t index, const Step& step, co
                     {"pattern", run.undo->pattern}});
   }
   if (auto announced = Announce(index, step, undo); !announced) return announced;
+  // From here on the command may change something even if it then fails or we are killed:
+  // rollback runs the undo of a started step whether or not it finished.
+  if (auto started = journal_.Append({{"type", "started"}, {"index", index}}); !started) return started;
   return RunChecked(run.argv);
 }
 

@@ -206,10 +206,10 @@ Result<std::vector<UndoRecord>> Journal::ReadUndo(const std::string& run_id) con
       undo.step_id = record.value("id", "");
       undo.undo = record.value("undo", nlohmann::json::array());
       records.push_back(std::move(undo));
-    } else if (type == "done") {
+    } else if (type == "done" || type == "started") {
       const std::size_t index = record.value("index", std::size_t{0});
       for (UndoRecord& r : records) {
-        if (r.index == index) r.done = true;
+        if (r.index == index) (type == "done" ? r.done : r.started) = true;
       }
     }
   }

@@ -31,6 +31,7 @@ struct UndoRecord {
   std::size_t index = 0;
   std::string step_id;
   bool done = false;        // the step completed (a "done" record follows it)
+  bool started = false;     // its command was launched (a "started" record follows it)
   nlohmann::json undo;      // {"restore_file":..} | {"run":..} | {"reload":..}
 };
 

@@ -1,7 +1,8 @@
 // Rollback from the journal. Undo records are replayed newest first; service reloads are
 // collected and run last, after every file is back, because a reload undone in step order
 // would load a half-restored configuration. Commands whose undo must find what the change
-// created (an nft rule handle) run their lookup first; no match means nothing to undo.
+// created (an nft rule handle) run their lookup first; no match means nothing to undo. A
+// command's plain undo runs when the command was started ("started" record), finished or not.
 #include <regex>
 #include <set>
 
@@ -25,13 +26,20 @@ Result<void> RunOrError(ProcessRunner& runner, const Argv& argv, std::string* ou
   return MakeError(FormatArgv(argv) + ": " + (result.err.empty() ? "failed" : result.err));
 }
 
-Result<void> UndoRun(const nlohmann::json& action, bool step_done, ProcessRunner& runner) {
+Result<void> UndoRun(const nlohmann::json& action, const UndoRecord& record, ProcessRunner& runner) {
   Argv argv = action.at("argv").get<Argv>();
   if (action.at("lookup").is_null()) {
-    // A step that never finished may not have changed anything: undoing it blindly could
-    // remove something that was there before us.
-    if (!step_done) return {};
-    return RunOrError(runner, argv);
+    // A command never launched changed nothing: undoing it could remove something that was
+    // there before us. A command launched but not finished (it failed, or we were killed)
+    // may have made its change, or part of it: its undo runs, and since the change may as
+    // well not have happened, an undo that fails ("no such rule") is a warning, not a failure.
+    if (record.done) return RunOrError(runner, argv);
+    if (!record.started) return {};
+    if (Result<void> undone = RunOrError(runner, argv); !undone) {
+      spdlog::warn("step {} did not finish; its undo failed (it may have changed nothing): {}", record.step_id,
+                   undone.error().message);
+    }
+    return {};
   }
   std::string listing;
   if (auto looked = RunOrError(runner, action.at("lookup").get<Argv>(), &listing); !looked) return looked;
@@ -49,13 +57,25 @@ Result<void> UndoRun(const nlohmann::json& action, bool step_done, ProcessRunner
   return RunOrError(runner, argv);
 }
 
+// A file already as it was (its step failed before writing it, or an earlier recovery put it
+// back) is left alone: nothing is written, so a read-only or full file system, which may be
+// why the step failed, does not also make the rollback fail.
 Result<void> UndoRestore(const nlohmann::json& action, const std::string& run_id, Journal& journal) {
   const std::string path = action.at("path");
-  if (action.at("backup").is_null()) return UnlinkFile(path);
+  Result<FileSnapshot> now = ReadSnapshot(path);
+  if (action.at("backup").is_null()) {
+    if (now && !now->exists) return {};
+    return UnlinkFile(path);
+  }
   Result<std::string> content = journal.ReadBackup(run_id, action.at("backup"));
   if (!content) return content.error();
-  return WriteFileAtomic(path, *content, action.at("mode").get<mode_t>(), action.at("uid").get<uid_t>(),
-                         action.at("gid").get<gid_t>());
+  const auto mode = action.at("mode").get<mode_t>();
+  const auto uid = action.at("uid").get<uid_t>();
+  const auto gid = action.at("gid").get<gid_t>();
+  if (now && now->exists && now->content == *content && now->mode == mode && now->uid == uid && now->gid == gid) {
+    return {};
+  }
+  return WriteFileAtomic(path, *content, mode, uid, gid);
 }
 
 }  // namespace
@@ -76,7 +96,7 @@ Result<void> RollBackRun(const std::string& run_id, Journal& journal, ProcessRun
         const auto dirs = it->at("dirs").get<std::vector<std::string>>();
         for (auto dir = dirs.rbegin(); dir != dirs.rend(); ++dir) RemoveDirectoryIfEmpty(*dir);
       } else if (kind == "run") {
-        undone = UndoRun(*it, record->done, runner);
+        undone = UndoRun(*it, *record, runner);
       } else if (kind == "reload") {
         reloads.push_back({it->at("test").get<Argv>(), it->at("reload").get<Argv>()});
       }
