@@ -37,10 +37,13 @@ void Evaluator::SearchAndServe() {
   for (cycles_ = 0; cycles_ < 10; ++cycles_) {
     if (!SelectLocation()) return;
     ResolveRoot();
+    if (cycles_ > 0) internal_ = true;  // rewritten or redirected inside nginx: `internal` admits it
     if (location_ != nullptr) {
+      const std::string before = state_.uri;
       Flow flow = RunRewrites(location_->children, true);
       if (flow == Flow::kDone) return;
-      if (flow == Flow::kLast) continue;
+      // `last`, or a rewrite without a flag that changed the URI: a new location search
+      if (flow == Flow::kLast || (flow == Flow::kNext && state_.uri != before)) continue;
     }
     restart_ = false;
     Content();
@@ -128,7 +131,7 @@ bool Evaluator::Access() {
   if (auth != nullptr && (auth->args.empty() || auth->args[0] == "off")) auth = nullptr;
   const Directive* satisfy = Inherited("satisfy");
   bool any = satisfy != nullptr && !satisfy->args.empty() && satisfy->args[0] == "any";
-  const Directive* internal = Local("internal");
+  const Directive* internal = internal_ ? nullptr : Local("internal");
   const Directive* decider = internal;
   int status = internal ? 404 : 0;
   if (status == 0 && any && !allowed) {
@@ -148,29 +151,39 @@ bool Evaluator::Access() {
   return false;
 }
 
+// try_files runs in its own phase, before the content handler: only when it settles on an
+// existing file (or has no try_files) does the location's *_pass or static handler answer.
 void Evaluator::Content() {
   if (!Access()) return;
-  for (auto it = chain_.rbegin(); it != chain_.rend() && *it != server_.directive; ++it) {
+  const Directive* handler = nullptr;
+  for (auto it = chain_.rbegin(); it != chain_.rend() && *it != server_.directive && !handler; ++it) {
     for (const Directive& d : (*it)->children) {
-      if (IsUpstreamPass(d.name)) {
-        answer_ = Answer{};
-        answer_.outcome = Outcome::kUpstream;
-        answer_.decider = &d;
-        answer_.note = d.name + " " + (d.args.empty() ? "" : d.args[0]) + " at " + config_.Where(d);
-        return;
-      }
-      if (IsUnknownHandler(d.name)) {
-        Unknown(d, "content handler " + d.name + " not modelled");
-        return;
+      if (IsUpstreamPass(d.name) || IsUnknownHandler(d.name)) {
+        handler = &d;
+        break;
       }
     }
     if (*it == location_) break;
   }
   if (const Directive* tf = Local("try_files")) {
-    TryFiles(*tf);
+    TryFiles(*tf, handler);
     return;
   }
-  StaticFile(Local("alias") ? Local("alias") : root_directive_);
+  Handle(handler, Local("alias") ? Local("alias") : root_directive_);
+}
+
+void Evaluator::Handle(const Directive* handler, const Directive* static_decider) {
+  if (handler == nullptr) {
+    StaticFile(static_decider);
+  } else if (IsUnknownHandler(handler->name)) {
+    Unknown(*handler, "content handler " + handler->name + " not modelled");
+  } else {
+    answer_ = Answer{};
+    answer_.outcome = Outcome::kUpstream;
+    answer_.decider = handler;
+    answer_.note = handler->name + " " + (handler->args.empty() ? "" : handler->args[0]) + " at " +
+                   config_.Where(*handler);
+  }
 }
 
 std::optional<std::string> Evaluator::MapToFile(const std::string& uri) {
@@ -191,7 +204,7 @@ std::optional<std::string> Evaluator::MapToFile(const std::string& uri) {
   return *base + uri.substr(spec.pattern.size());
 }
 
-void Evaluator::TryFiles(const Directive& d) {
+void Evaluator::TryFiles(const Directive& d, const Directive* handler) {
   for (size_t i = 0; i + 1 < d.args.size(); ++i) {
     std::optional<std::string> candidate = Expand(d.args[i], state_);
     std::optional<std::string> path = candidate ? MapToFile(*candidate) : std::nullopt;
@@ -199,14 +212,10 @@ void Evaluator::TryFiles(const Directive& d) {
       Unknown(d, "try_files argument not evaluated");
       return;
     }
-    bool dir = !candidate->empty() && candidate->back() == '/';
+    bool dir = !d.args[i].empty() && d.args[i].back() == '/';  // as written, like nginx's test_dir
     if (dir ? state_.files->is_dir(*path) : state_.files->is_file(*path)) {
-      if (dir) {
-        Unknown(d, "try_files serves a directory index");
-        return;
-      }
       state_.uri = *candidate;
-      StaticFile(&d);
+      Handle(handler, &d);  // a directory goes through `index`
       return;
     }
   }
@@ -245,9 +254,45 @@ void Evaluator::TryFiles(const Directive& d) {
   restart_ = true;  // internal redirect: a new location search
 }
 
+// A URI ending in '/': the index module tries each `index` name (default index.html) and
+// makes an internal redirect to the first that exists (a name starting with '/' always);
+// with none, autoindex lists the directory, else 403 for an existing directory, 404 for a
+// missing one.
+void Evaluator::DirectoryIndex(const Directive* decider) {
+  const Directive* index = Inherited("index");
+  std::vector<std::string> names = index ? index->args : std::vector<std::string>{"index.html"};
+  const Directive& where = decider ? *decider : location_ ? *location_ : *server_.directive;
+  for (const std::string& name : names) {
+    std::optional<std::string> expanded = Expand(name, state_);
+    if (!expanded || expanded->empty()) {
+      Unknown(index ? *index : where, "index name not evaluated");
+      return;
+    }
+    std::string uri = (*expanded)[0] == '/' ? *expanded : state_.uri + *expanded;
+    std::optional<std::string> path = MapToFile(uri);
+    if ((*expanded)[0] == '/' || (path && state_.files->is_file(*path))) {
+      state_.uri = uri;
+      restart_ = true;  // internal redirect: a new location search
+      return;
+    }
+  }
+  std::optional<std::string> dir = MapToFile(state_.uri);
+  answer_ = Answer{};
+  answer_.outcome = Outcome::kStatus;
+  answer_.decider = index ? index : &where;
+  const Directive* autoindex = Inherited("autoindex");
+  bool listing = autoindex && !autoindex->args.empty() && autoindex->args[0] == "on";
+  bool exists = dir && state_.files->is_dir(*dir);
+  answer_.status = !exists ? 404 : listing ? 200 : 403;
+  answer_.denied = exists && !listing;
+  answer_.note = !exists ? "no directory " + dir.value_or(state_.uri)
+                 : listing ? "autoindex listing of " + *dir
+                           : "directory index of " + *dir + " is forbidden";
+}
+
 void Evaluator::StaticFile(const Directive* decider) {
   if (!state_.uri.empty() && state_.uri.back() == '/') {
-    Unknown(decider ? *decider : *server_.directive, "directory index not modelled");
+    DirectoryIndex(decider);
     return;
   }
   std::optional<std::string> path = MapToFile(state_.uri);

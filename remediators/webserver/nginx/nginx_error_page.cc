@@ -92,6 +92,7 @@ void Evaluator::ApplyErrorPage() {
     answer_.note = why;
     return;
   }
+  internal_ = true;  // an error page is an internal request
   if ((*uri)[0] == '@') {
     const Directive* named = FindNamedLocation(*server_.directive, *uri);
     if (named == nullptr) {

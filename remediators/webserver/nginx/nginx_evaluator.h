@@ -37,8 +37,10 @@ class Evaluator {
   bool SelectLocation();
   bool Access();
   void Content();
-  void TryFiles(const Directive& d);
+  void TryFiles(const Directive& d, const Directive* handler);
+  void Handle(const Directive* handler, const Directive* static_decider);
   void StaticFile(const Directive* decider);
+  void DirectoryIndex(const Directive* decider);
   std::optional<std::string> MapToFile(const std::string& uri);
   const Directive* Inherited(const std::string& name) const;
   const Directive* Local(const std::string& name) const;
@@ -57,6 +59,7 @@ class Evaluator {
   std::vector<std::string> location_captures_;
   const Directive* root_directive_ = nullptr;
   bool restart_ = false;  // an internal redirect asks for a new location search
+  bool internal_ = false;  // the request was redirected or rewritten inside nginx
   int cycles_ = 0;
   Answer answer_;
 };

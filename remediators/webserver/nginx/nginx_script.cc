@@ -29,7 +29,7 @@ std::optional<std::string> Variable(const std::string& name, const ScriptState& 
   if (name == "scheme") return r.scheme;
   if (name == "https") return std::string(r.scheme == "https" ? "on" : "");
   if (name == "server_port") return std::to_string(r.port);
-  if (name == "uri" || name == "document_uri") return s.uri;
+  if (name == "uri" || name == "document_uri" || name == "fastcgi_script_name") return s.uri;
   if (name == "request_uri") return r.uri;
   if (name == "args" || name == "query_string" || name == "is_args") return std::string();
   if (name == "request_method") return std::string("GET");

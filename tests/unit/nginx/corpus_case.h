@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "remediators/webserver/nginx/nginx_config.h"
+
 namespace dcv::nginx::testing {
 
 /// One row of observed-source-placement.tsv.
@@ -93,7 +95,10 @@ class CorpusCase {
   }
 
   /// The recorded answers for the validation URL of this case.
-  std::vector<Observed> ObservedValidationRows() const {
+  std::vector<Observed> ObservedValidationRows() const { return ObservedRows(true); }
+
+  /// Every recorded answer of this case (only the validation URL's when asked).
+  std::vector<Observed> ObservedRows(bool validation_only = false) const {
     std::istringstream tsv(ReadAll(std::filesystem::path(DCV_FIXTURES) / "nginx" / "corpus" /
                                    "observed-source-placement.tsv"));
     std::vector<Observed> rows;
@@ -102,10 +107,40 @@ class CorpusCase {
       std::istringstream cells(line);
       for (std::string c; std::getline(cells, c, '\t');) f.push_back(c);
       if (f.size() < 6 || f[0] != "nginx/" + name_) continue;
-      if (f[1].find("/.well-known/pki-validation/") == std::string::npos) continue;
+      if (validation_only && f[1].find("/.well-known/pki-validation/") == std::string::npos) continue;
       rows.push_back({f[1], f[2], f[3], f[4], f[5]});
     }
     return rows;
+  }
+
+  /// An index.html in every document root inside the case, as the oracle placed them before
+  /// recording: each `root` (variables from `set` substituted) and the default <prefix>html.
+  void PlaceIndexFiles(const Config& config) const {
+    std::vector<const Directive*> all;
+    std::vector<const std::vector<Directive>*> todo{&config.root};
+    while (!todo.empty()) {
+      const std::vector<Directive>* list = todo.back();
+      todo.pop_back();
+      for (const Directive& d : *list) {
+        all.push_back(&d);
+        todo.push_back(&d.children);
+      }
+    }
+    std::vector<std::string> roots{"html"};
+    for (const Directive* d : all) {
+      if (d->name == "root" && !d->args.empty()) roots.push_back(d->args[0]);
+    }
+    for (std::string root : roots) {
+      for (const Directive* d : all) {
+        if (d->name == "set" && d->args.size() == 2) ReplaceAll(root, d->args[0], d->args[1]);
+      }
+      if (root.find('$') != std::string::npos) continue;
+      std::filesystem::path path = (root[0] == '/' ? root : config.prefix + root);
+      path = path.lexically_normal();
+      if (path.string().rfind(run_.string() + "/", 0) != 0) continue;
+      std::filesystem::create_directories(path);
+      if (!std::filesystem::exists(path / "index.html")) std::ofstream(path / "index.html") << "oracle-index-page\n";
+    }
   }
 
  private:

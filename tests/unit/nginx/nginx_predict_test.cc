@@ -1,7 +1,6 @@
 // Prediction tests: synthetic configurations for each rule (server-level return and
 // rewrite, if ($host), dotfile deny, ^~ against regex, nested locations, try_files,
-// alias, proxy_pass, auth, error_page) and real corpus configurations checked against what nginx
-// answered when the corpus was recorded.
+// alias, proxy_pass, auth, error_page, map). The corpus is checked in nginx_corpus_test.cc.
 #include "remediators/webserver/nginx/nginx_predict.h"
 
 #include <gtest/gtest.h>
@@ -155,28 +154,6 @@ TEST_F(PredictTest, UnknownIsHonest) {
   EXPECT_EQ(Ask("server {\n return 444;\n}").outcome, Outcome::kNoResponse);
 }
 
-/// True when the server block's ssl_ciphers offer only suites authenticated by an RSA key
-/// (every enabled entry names RSA or is a plain-RSA suite like AES128-SHA) and TLS 1.3 is off.
-bool OnlyRsaCiphers(const ServerBlock& server) {
-  bool tls13 = true, rsa_only = false;
-  for (const Directive& d : server.directive->children) {
-    if (d.name == "ssl_protocols") {
-      tls13 = std::find(d.args.begin(), d.args.end(), "TLSv1.3") != d.args.end();
-    }
-    if (d.name != "ssl_ciphers" || d.args.empty()) continue;
-    rsa_only = true;
-    std::istringstream list(d.args[0]);
-    for (std::string suite; std::getline(list, suite, ':');) {
-      if (suite.empty() || suite[0] == '!') continue;
-      const bool plain_rsa = suite.find("ECDHE") == std::string::npos && suite.find("DHE") == std::string::npos;
-      if (suite.find("RSA") == std::string::npos && !plain_rsa) rsa_only = false;
-      if (suite.find("ECDSA") != std::string::npos) rsa_only = false;
-    }
-  }
-  return rsa_only && !tls13;
-}
-
-/// Every validation URL of a corpus case, predicted and compared with nginx's answer.
 // error_page replaces the answers nginx generates itself, as nginx 1.22 does.
 TEST_F(PredictTest, ErrorPageToAnUrlRedirectsAMissingFile) {
   Answer a = Ask("server {\n root /srv;\n error_page 404 https://example.com/missing;\n}");
@@ -223,6 +200,34 @@ TEST_F(PredictTest, ErrorPageNamedLocationAndInnermostListOnly) {
   EXPECT_EQ(a.outcome, Outcome::kRedirect);  // from the http level
 }
 
+// The phases in nginx's order: try_files before the *_pass handler, `internal` admitting
+// redirected requests only, a flagless rewrite in a location restarting the search, index.
+TEST_F(PredictTest, PhasesTryFilesInternalRewriteAndIndex) {
+  std::string php =
+      " root /srv;\n location / { try_files $uri /index.php$is_args$args; }\n"
+      " location ~ ^/index\\.php(/|$) { internal; fastcgi_pass 127.0.0.1:9000; }\n"
+      " location ~ \\.php$ { try_files $fastcgi_script_name =404; fastcgi_pass 127.0.0.1:9000; }\n";
+  Answer a = Ask("server {\n" + php + "}");
+  EXPECT_EQ(a.outcome, Outcome::kUpstream) << a.note;  // the try_files fallback is internal
+  existing_ = {};
+  a = Ask("server {\n" + php + "}");
+  EXPECT_EQ(a.outcome, Outcome::kUpstream);
+  Request direct{"http", "example.com", 80, "/index.php"};
+  EXPECT_EQ(Predict(config_, *SelectServer(servers_, "example.com", Endpoint{80, false, {}})->server, direct,
+                    files_).status, 404);  // asked directly: `internal` hides it
+  Request other{"http", "example.com", 80, "/x.php"};
+  EXPECT_EQ(Predict(config_, *SelectServer(servers_, "example.com", Endpoint{80, false, {}})->server, other,
+                    files_).status, 404);  // try_files =404 before fastcgi_pass
+  existing_ = {"/srv/index.html"};
+  a = Ask("server {\n root /srv;\n location ~ ^/[^/]+/(.*)$ { rewrite ^/[^/]+/(.*)$ /$1; }\n"
+          " location = /pki-validation/f.txt { return 410; }\n}");
+  EXPECT_EQ(a.status, 410);  // /.well-known/... rewritten without a flag: searched again
+  Request dir{"http", "example.com", 80, "/"};
+  a = Predict(config_, *SelectServer(servers_, "example.com", Endpoint{80, false, {}})->server, dir, files_);
+  EXPECT_EQ(a.status, 200);
+  EXPECT_EQ(a.file, "/srv/index.html");
+}
+
 // map at http level: exact (case-insensitive), hostnames wildcards, regexes with captures,
 // default; a map over a value the CA's request does not determine stays unknown.
 TEST_F(PredictTest, MapValuesDecideReturnAndIf) {
@@ -244,78 +249,6 @@ TEST_F(PredictTest, MapValuesDecideReturnAndIf) {
   EXPECT_NE(a.note.find("if condition not evaluated"), std::string::npos) << a.note;
 }
 
-void CheckCorpusCase(const std::string& name) {
-  SCOPED_TRACE(name);
-  testing::CorpusCase c(name);
-  c.PlaceValidationFile("oracle-token-123");
-  auto config = LoadConfig({c.conf(), c.dir(), {}, 32});
-  ASSERT_TRUE(config) << config.error().message;
-  auto servers = CollectServers(*config);
-  auto rows = c.ObservedValidationRows();
-  ASSERT_EQ(rows.size(), 8u);
-  for (const auto& row : rows) {
-    SCOPED_TRACE(row.url + " " + row.family);
-    bool https = row.url.rfind("https://", 0) == 0;
-    std::string host = row.url.substr(https ? 8 : 7);
-    host = host.substr(0, host.find('/'));
-    int port = https ? 443 : 80;
-    auto sel = SelectServer(servers, host, Endpoint{port, row.family == "ipv6", {}});
-    if (row.status == "conn-refused") {
-      EXPECT_FALSE(sel);
-      continue;
-    }
-    ASSERT_TRUE(sel);
-    Answer a = Predict(
-        *config, *sel->server,
-        Request{https ? "https" : "http", host, port, "/.well-known/pki-validation/fileauth.txt"},
-        RealFiles());
-    if (row.status == "empty-reply") {  // nginx closed the connection: `return 444`
-      EXPECT_EQ(a.outcome, Outcome::kNoResponse) << DescribeAnswer(*config, a);
-      continue;
-    }
-    if (row.status == "tls-error") {
-      // The handshake failed: the case's ssl_ciphers admit RSA-authenticated suites only,
-      // the oracle's certificate is EC P-256. The configuration alone cannot say so (the
-      // key type is in the certificate); the verifier sees it over the network.
-      EXPECT_TRUE(https);
-      EXPECT_TRUE(OnlyRsaCiphers(*sel->server)) << "a TLS failure this test cannot explain";
-      continue;
-    }
-    if (row.body.rfind("upstream:", 0) == 0) {
-      EXPECT_EQ(a.outcome, Outcome::kUpstream) << a.note;
-      continue;
-    }
-    EXPECT_EQ(std::to_string(a.status), row.status) << DescribeAnswer(*config, a);
-    EXPECT_EQ(a.location.empty() ? "-" : a.location, row.location);
-    if (row.body == "token") {
-      EXPECT_EQ(a.outcome, Outcome::kFile);
-    }
-  }
-}
-
-// Every nginx case of the corpus (tests/fixtures/nginx/corpus, 24 real configurations with
-// what nginx 1.22 answered): each of its 8 validation URLs (http/https x apex/www x IPv4/IPv6).
-class PredictCorpus : public ::testing::TestWithParam<std::string> {};
-
-TEST_P(PredictCorpus, MatchesWhatNginxAnswered) { CheckCorpusCase(GetParam()); }
-
-std::vector<std::string> AllCorpusCases() {
-  std::vector<std::string> names;
-  for (const auto& entry : std::filesystem::directory_iterator(std::string(DCV_FIXTURES) + "/nginx/corpus")) {
-    if (entry.is_directory()) names.push_back(entry.path().filename().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-INSTANTIATE_TEST_SUITE_P(Corpus, PredictCorpus, ::testing::ValuesIn(AllCorpusCases()),
-                         [](const ::testing::TestParamInfo<std::string>& info) {
-                           std::string name = "case_" + info.param;
-                           std::replace(name.begin(), name.end(), '-', '_');
-                           return name;
-                         });
-
-TEST(PredictCorpusSize, HasEveryNginxCase) { EXPECT_EQ(AllCorpusCases().size(), 24u); }
 
 }  // namespace
 }  // namespace dcv::nginx
