@@ -104,7 +104,7 @@ Result<void> CheckUpdateResponse(const std::vector<std::uint8_t>& response, cons
   }
   PktPtr pkt(raw);
   const int rcode = ldns_pkt_get_rcode(pkt.get());
-  const ldns_rr* tsig = ldns_pkt_tsig(pkt.get());
+  ldns_rr* tsig = ldns_pkt_tsig(pkt.get());
   std::string tsig_error;
   if (tsig && ldns_rr_rd_count(tsig) > 5) {
     const std::uint16_t error = ldns_rdf2native_int16(ldns_rr_rdf(tsig, 5));
@@ -117,8 +117,12 @@ Result<void> CheckUpdateResponse(const std::vector<std::uint8_t>& response, cons
   if (!tsig) return MakeError("the server's answer is not signed with the key: it cannot be trusted");
   std::unique_ptr<ldns_rdf, RdfFree> mac(
       ldns_rdf_new_frm_data(LDNS_RDF_TYPE_INT16_DATA, request.mac.size(), request.mac.data()));
-  if (!ldns_pkt_tsig_verify(pkt.get(), response.data(), response.size(), key.name.c_str(), key.secret.c_str(),
-                            mac.get())) {
+  const bool verified = ldns_pkt_tsig_verify(pkt.get(), response.data(), response.size(), key.name.c_str(),
+                                             key.secret.c_str(), mac.get());
+  // ldns 1.8 detaches the TSIG record while it verifies and leaves it detached when it cannot
+  // compute the MAC (an algorithm it does not know): reattach it, or the packet leaks it.
+  if (ldns_pkt_tsig(pkt.get()) == nullptr) ldns_pkt_set_tsig(pkt.get(), tsig);
+  if (!verified) {
     return MakeError("the server's answer carries a TSIG signature that does not verify with key " + key.name);
   }
   return {};

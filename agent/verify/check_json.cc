@@ -4,18 +4,42 @@
 // when fields are added.
 #include "agent/verify/check_json.h"
 
+#include <cstdint>
 #include <string>
+#include <type_traits>
+#include <utility>
 
 namespace dcv {
 namespace {
 
 using nlohmann::json;
 
+// Whether `value` becomes a T without undefined behaviour: nlohmann converts a float (1e11)
+// or a too large integer to an integer type with a plain static_cast.
+template <class T>
+bool ConvertsExactly(const json& value) {
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    if (value.is_number_unsigned()) return std::in_range<T>(value.get<std::uint64_t>());
+    return value.is_number_integer() && std::in_range<T>(value.get<std::int64_t>());
+  } else if constexpr (requires { typename T::value_type; } && !std::is_same_v<T, std::string>) {
+    if (!value.is_array()) return true;  // get<T> reports the type error
+    for (const json& element : value) {
+      if (!ConvertsExactly<typename T::value_type>(element)) return false;
+    }
+    return true;
+  } else {
+    return true;
+  }
+}
+
 // Reads json[key] into `out` when present; an Error when it has the wrong type.
 template <class T>
 Result<void> ReadOptional(const json& object, const char* key, T& out) {
   auto it = object.find(key);
   if (it == object.end()) return {};
+  if (!ConvertsExactly<T>(*it)) {
+    return MakeError(std::string("key \"") + key + "\" is not a whole number in range");
+  }
   try {
     out = it->get<T>();
   } catch (const json::exception&) {

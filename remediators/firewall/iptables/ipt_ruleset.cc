@@ -130,6 +130,7 @@ Result<IptRuleset> ParseIptablesSave(std::string_view text) {
     if (line.empty()) continue;
     if (line[0] == '[' && line.find("] ") != std::string_view::npos) {
       line.remove_prefix(line.find("] ") + 2);  // counters from iptables-save -c
+      if (line.empty()) return MakeError(where + "counters without a rule");
     }
     if (line[0] == '#') {
       if (line.find("is incompatible") != std::string_view::npos) {

@@ -291,8 +291,10 @@ std::optional<NftVerdict> ParseVerdict(const json& stmt) {
   return std::nullopt;
 }
 
-NftRuleEffect EvaluateRule(const NftRule& rule, const NftChain& chain,
-                           const NftRuleset& ruleset, const NftPacket& packet) {
+namespace {
+
+NftRuleEffect EvaluateStatements(const NftRule& rule, const NftChain& chain,
+                                 const NftRuleset& ruleset, const NftPacket& packet) {
   NftRuleEffect effect{Tri::kYes, {}, ""};
   for (const auto& stmt : rule.expr) {
     if (!stmt.is_object() || stmt.empty()) continue;
@@ -319,6 +321,19 @@ NftRuleEffect EvaluateRule(const NftRule& rule, const NftChain& chain,
     }
   }
   return effect;
+}
+
+}  // namespace
+
+NftRuleEffect EvaluateRule(const NftRule& rule, const NftChain& chain,
+                           const NftRuleset& ruleset, const NftPacket& packet) {
+  try {
+    return EvaluateStatements(rule, chain, ruleset, packet);
+  } catch (const json::exception&) {
+    // A statement in a shape nft does not print ({"match": 5}, a future nft's JSON): the
+    // rule is undecided, and since it may stop the packet it is not skipped either.
+    return {Tri::kMaybe, {NftVerdictKind::kDrop, "", "unreadable rule"}, "unreadable " + Brief(rule.expr)};
+  }
 }
 
 }  // namespace dcv

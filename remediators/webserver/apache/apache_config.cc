@@ -169,12 +169,17 @@ Result<void> Reader::ParseStored(uint32_t index, std::vector<Directive>& out) {
 }
 
 void Reader::Substitute(std::string& arg) const {
-  for (size_t at = arg.find("${"); at != std::string::npos; at = arg.find("${", at + 1)) {
+  for (size_t at = arg.find("${"); at != std::string::npos;) {
     size_t end = arg.find('}', at);
     if (end == std::string::npos) return;
     auto def = config_.defines.find(arg.substr(at + 2, end - at - 2));
-    if (def == config_.defines.end()) continue;  // httpd warns and keeps it
+    if (def == config_.defines.end()) {  // httpd warns and keeps it
+      at = arg.find("${", at + 1);
+      continue;
+    }
     arg.replace(at, end - at + 1, def->second);
+    // The value is not substituted again (httpd neither): `Define A x${A}` would never end.
+    at = arg.find("${", at + def->second.size());
   }
 }
 
@@ -233,6 +238,8 @@ Result<void> Reader::ParseLines(uint32_t file, const std::vector<Line>& lines, s
     d.name = std::string(body.substr(0, name_end));
     std::string_view rest = name_end == std::string_view::npos ? std::string_view() : body.substr(name_end);
     if (opens) {
+      // `< x>`: no name, and an empty closing name would read as the end of the file.
+      if (d.name.empty()) return At(file, line.number, "<> section without a name");
       size_t gt = rest.rfind('>');
       if (gt == std::string_view::npos) return At(file, line.number, "<" + d.name + "> lacks a closing '>'");
       rest = rest.substr(0, gt);

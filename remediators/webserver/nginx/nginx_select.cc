@@ -26,7 +26,7 @@ bool IsDigits(std::string_view s) {
 
 /// Parses one `listen` directive; nullopt for unix sockets and unparsable forms.
 std::optional<Listen> ParseListen(const Directive& d) {
-  if (d.args.empty() || d.args[0].rfind("unix:", 0) == 0) return std::nullopt;
+  if (d.args.empty() || d.args[0].empty() || d.args[0].rfind("unix:", 0) == 0) return std::nullopt;
   Listen listen;
   listen.directive = &d;
   std::string_view spec = d.args[0];
@@ -46,8 +46,10 @@ std::optional<Listen> ParseListen(const Directive& d) {
     listen.address = std::string(spec);
   }
   if (!port.empty()) {
-    if (!IsDigits(port)) return std::nullopt;
+    // nginx refuses a port over 65535 ("invalid port"); stoi would throw on a long one.
+    if (!IsDigits(port) || port.size() > 5) return std::nullopt;
     listen.port = std::stoi(std::string(port));
+    if (listen.port < 1 || listen.port > 65535) return std::nullopt;
   }
   if (listen.address == "*" || listen.address == "0.0.0.0" || listen.address == "::") {
     listen.address.clear();

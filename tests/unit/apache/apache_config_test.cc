@@ -89,6 +89,34 @@ TEST(ApacheConfig, ConditionalsFollowLoadModuleAndDefineInOrder) {
   EXPECT_EQ(ports, (std::vector<int>{2, 4}));
 }
 
+// Found by fuzz/apache_config_fuzz (a timeout): a Define whose value holds its own ${NAME}
+// made every later use substitute forever. The value is inserted once, as httpd does.
+TEST(ApacheConfig, DefineReferringToItselfIsSubstitutedOnce) {
+  Tree t({{"httpd.conf",
+           "Define SELF x${SELF}\nDefine LOOP $${LOOP}\n"
+           "ServerName ${SELF}.example\nServerAdmin ${LOOP}@${SELF}\n"}});
+  Result<Config> config = t.Load("httpd.conf");
+  ASSERT_TRUE(config) << config.error().message;
+  std::vector<std::string> values;
+  ForEachDirective(config->root, [&](const Directive& d) {
+    if (d.Is("ServerName") || d.Is("ServerAdmin")) values.push_back(d.Arg(0));
+  });
+  EXPECT_EQ(values, (std::vector<std::string>{"x${SELF}.example", "$${LOOP}@x${SELF}"}));
+}
+
+// Found by fuzz/apache_config_fuzz (AddressSanitizer: heap-buffer-overflow in ParseLines):
+// a section opened by "<" and a blank had an empty name, which closed like the file itself,
+// and the reader then looked at the line after the last one.
+TEST(ApacheConfig, SectionWithoutANameIsAnError) {
+  for (const char* text : {"<VirtualHost *:80>\n< x>\n</VirtualHost>\n", "< >\n", "<\tx>\nListen 80\n"}) {
+    Tree t({{"httpd.conf", text}});
+    Result<Config> config = t.Load("httpd.conf");
+    ASSERT_FALSE(config) << text;
+    EXPECT_NE(config.error().message.find("<> section without a name"), std::string::npos)
+        << config.error().message;
+  }
+}
+
 TEST(ApacheSelect, NameBasedThenDefaultThenIpBased) {
   Tree t({{"httpd.conf",
            "Listen 80\n"

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <memory>
+
 #include "tests/unit/iptables/ipt_test_support.h"
 
 namespace dcv {
@@ -69,6 +72,19 @@ TEST(IptRulesetTest, EmptyOutputAndErrors) {
   EXPECT_FALSE(ParseIptablesSave("-A INPUT -j DROP\n").has_value());
   EXPECT_FALSE(ParseIptablesSave("*filter\nnonsense\nCOMMIT\n").has_value());
   EXPECT_EQ(ParseIptablesSave(IptFixture("mixed.nft.v6.txt")).value().tables.size(), 1u);
+}
+
+// Found while writing fuzz/iptables_save_fuzz, confirmed by libFuzzer + AddressSanitizer on
+// an exact-size buffer (heap-buffer-overflow, one byte past the text): a line holding only counters ("[0:0] ") left nothing to look at. The text
+// sits in a buffer of exactly its size, as the fuzzer gives it, so ASan sees such a read.
+TEST(IptRulesetTest, CountersWithoutARuleAreAnError) {
+  for (const std::string text : {"*filter\n[0:0] ", "*filter\n[] \nCOMMIT\n"}) {
+    std::unique_ptr<char[]> exact(new char[text.size()]);
+    std::memcpy(exact.get(), text.data(), text.size());
+    Result<IptRuleset> parsed = ParseIptablesSave(std::string_view(exact.get(), text.size()));
+    ASSERT_FALSE(parsed) << text;
+    EXPECT_EQ(parsed.error().message, "line 2: counters without a rule") << text;
+  }
 }
 
 }  // namespace

@@ -211,6 +211,28 @@ TEST(NftEvaluateTest, UnknownStatementBeforeAcceptIsNotRelied) {
   EXPECT_NE(e.paths[0].notes[0].find("xt"), std::string::npos);
 }
 
+// Found while writing fuzz/nft_json_fuzz and confirmed with it (an uncaught nlohmann
+// type_error ended the process): a match in a shape nft does not print makes the rule an uncertain stop, never a crash, and is not
+// skipped as if it matched nothing.
+TEST(NftEvaluateTest, UnreadableExpressionIsAnUncertainStop) {
+  for (const char* match : {"5", R"({"op": 7, "left": 1, "right": 2})",
+                            R"({"left": {"payload": 1}, "right": 80})",
+                            R"({"left": {"fib": []}, "right": "local"})",
+                            R"({"left": {"meta": {"key": 3}}, "right": {"prefix": 4}})"}) {
+    const std::string text =
+        R"({"nftables": [{"chain": {"family": "inet", "table": "t", "name": "in", "hook": "input",)"
+        R"( "type": "filter", "prio": 0, "policy": "accept"}}, {"rule": {"family": "inet",)"
+        R"( "table": "t", "chain": "in", "handle": 2, "expr": [{"match": )" + std::string(match) +
+        R"(}, {"accept": null}]}}]})";
+    Result<NftRuleset> ruleset = ParseNftJson(text);
+    ASSERT_TRUE(ruleset) << ruleset.error().message;
+    const NftEvaluation e = EvaluateInbound(*ruleset, {{80}, {"eth0"}, {}});
+    const NftStop stop = StopOf(e, 4, 80);
+    EXPECT_EQ(stop.Source(), "nft inet t in handle 2") << match;
+    EXPECT_FALSE(stop.certain) << match;
+  }
+}
+
 TEST(NftEvaluateTest, TenThousandRulesAreFast) {
   std::string rules;
   for (int i = 0; i < 10000; ++i) {

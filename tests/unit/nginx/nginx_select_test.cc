@@ -42,6 +42,20 @@ TEST_F(SelectTest, Ipv6ListenIsIpv6OnlyUnlessIpv6onlyOff) {
   EXPECT_EQ(Pick("dual", 8080, true), "dual");
 }
 
+// Found by fuzz/nginx_config_fuzz (std::stoi threw out_of_range out of CollectServers): a
+// listen port nginx itself refuses (too many digits, over 65535, zero) or an empty listen
+// argument is skipped like the other forms selection cannot use, instead of ending the run.
+TEST_F(SelectTest, ListenPortsNginxRefusesAreSkipped) {
+  Load("server { listen 66666666666666666666666666666666; listen 70000; listen [::]:0;"
+       " listen \"\"; server_name bad; }\n"
+       "server { listen 8080; server_name good; }");
+  ASSERT_EQ(servers_.size(), 2u);
+  EXPECT_TRUE(servers_[0].listens.empty());
+  ASSERT_EQ(servers_[1].listens.size(), 1u);
+  EXPECT_EQ(servers_[1].listens[0].port, 8080);
+  EXPECT_EQ(Pick("good", 8080), "good");
+}
+
 TEST_F(SelectTest, ListenForms) {
   Load(
       "server { listen 8000; server_name port; }\n"

@@ -78,5 +78,26 @@ TEST(CheckJsonTest, NamesTheBadKey) {
   EXPECT_FALSE(FetchRulesFromJson({{"max_redirects", "ten"}}));
 }
 
+// Found while writing fuzz/probe_request_fuzz and confirmed with it (UBSan: "1e+11 is outside
+// the range of representable values of type 'int'"): a probe request's numbers that are floats or do not fit the field
+// are refused by name instead of being converted with undefined behaviour.
+TEST(CheckJsonTest, RefusesNumbersThatDoNotFitTheField) {
+  const auto rules = [](const char* text) { return FetchRulesFromJson(nlohmann::json::parse(text)); };
+  for (const char* text : {R"({"max_redirects": 1e11})", R"({"max_redirects": 2.5})",
+                           R"({"connect_timeout_ms": 1e300})", R"({"max_body_bytes": -1})",
+                           R"({"allowed_ports": [80, 1e11]})", R"({"max_redirects": 4294967296})"}) {
+    Result<FetchRules> parsed = rules(text);
+    ASSERT_FALSE(parsed) << text;
+    EXPECT_NE(parsed.error().message.find("not a whole number in range"), std::string::npos) << text;
+  }
+  Result<FetchRules> fine = rules(R"({"max_redirects": 3, "max_body_bytes": 4096, "allowed_ports": [8080]})");
+  ASSERT_TRUE(fine);
+  EXPECT_EQ(fine->max_redirects, 3);
+  EXPECT_EQ(fine->allowed_ports, std::vector<int>{8080});
+  nlohmann::json result = CheckResultToJson(CheckResult{});
+  result["status"] = 1e11;
+  EXPECT_FALSE(CheckResultFromJson(result));
+}
+
 }  // namespace
 }  // namespace dcv
