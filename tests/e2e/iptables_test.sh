@@ -32,11 +32,7 @@ e2e_require_agent
 e2e_root_state_save
 e2e_install_traps
 
-D=$E2E_DOMAIN
-TOKEN=dcv-e2e-$E2E_ID.txt
-CONTENT="e2e-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
-VPATH=/.well-known/pki-validation/$TOKEN
-TARGET=(--domain "$D" --method file --token "$TOKEN" --content "$CONTENT")
+e2e_file_target  # D, TOKEN, CONTENT, VPATH, TARGET (lib.sh)
 
 jexpect() {
   local desc=$1 file=$2 expr=$3 got
